@@ -1,0 +1,1 @@
+"""Catalog importers: every supported feed becomes the one `Product` model."""

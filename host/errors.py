@@ -1,0 +1,19 @@
+"""The one tree of errors Hostcast raises for its callers' mistakes."""
+
+from __future__ import annotations
+
+
+class HostcastError(Exception):
+    """Base of every error Hostcast raises on purpose."""
+
+
+class CatalogError(HostcastError):
+    """A catalog file cannot be read at all (missing, unreadable, unrecognised)."""
+
+
+class TemplateError(HostcastError):
+    """A pitch template is missing, broken, or tried something the sandbox refuses."""
+
+
+class ConfigError(HostcastError):
+    """A command-line option or profile value is invalid."""

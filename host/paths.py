@@ -1,0 +1,22 @@
+"""Where Hostcast finds its bundled assets: templates, voices, avatars, the demo."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def asset_root() -> Path:
+    """The folder holding scripts_templates/, voices/, avatars/ and demo/."""
+    override = os.environ.get("HOSTCAST_HOME")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent
+
+
+def templates_dir() -> Path:
+    return asset_root() / "scripts_templates"
+
+
+def demo_catalog(lang: str) -> Path:
+    return asset_root() / "demo" / f"catalog.{lang}.json"

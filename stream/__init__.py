@@ -1,0 +1,1 @@
+"""Hostcast's broadcast: when and where segments air."""
