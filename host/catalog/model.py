@@ -139,10 +139,12 @@ class Product:
             for v in self.variants
         )
 
-    def option_values(self) -> dict[str, list[str]]:
+    def option_values(self, available_only: bool = False) -> dict[str, list[str]]:
         """Each variant option (color, size...) with its values in catalog order."""
         values: dict[str, list[str]] = {}
         for variant in self.variants:
+            if available_only and variant.availability is Availability.OUT_OF_STOCK:
+                continue
             for name, value in variant.options.items():
                 seen = values.setdefault(name, [])
                 if value not in seen:
