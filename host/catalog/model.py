@@ -133,10 +133,10 @@ class Product:
         return int(off)
 
     @property
-    def in_stock(self) -> bool:
-        return self.availability in (Availability.IN_STOCK, Availability.BACKORDER) or any(
-            v.availability in (Availability.IN_STOCK, Availability.BACKORDER)
-            for v in self.variants
+    def orderable(self) -> bool:
+        """Whether a viewer can order it now: in stock, on backorder or on pre-order."""
+        return self.availability is not Availability.OUT_OF_STOCK or any(
+            v.availability not in (None, Availability.OUT_OF_STOCK) for v in self.variants
         )
 
     def option_values(self, available_only: bool = False) -> dict[str, list[str]]:

@@ -68,7 +68,7 @@ def product_context(
         "colors": colors,
         "size_list": spoken.join_words(sizes, lang),
         "color_list": spoken.join_words(colors, lang),
-        "in_stock": product.in_stock,
+        "orderable": product.orderable,
         "preorder": product.availability is Availability.PREORDER,
         "price_varies": len(variant_prices | {product.price}) > 1,
         "on_sale": on_sale,

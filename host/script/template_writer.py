@@ -153,7 +153,7 @@ class TemplateWriter:
     def pitch(self, product: Product, lang: str) -> list[Line]:
         """A whole pitch: introduction, features, options, price or deal, call to action."""
         kinds = ["intro", "features", "options"]
-        if not product.in_stock:
+        if not product.orderable:
             kinds.append("sold_out")
         elif product.sale_active(self._clock()):
             kinds += ["deal", "urgency", "call_to_action"]
