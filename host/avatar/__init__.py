@@ -1,0 +1,1 @@
+"""Avatars: a presenter drawn just in time, whose mouth follows the speech."""

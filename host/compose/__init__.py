@@ -1,0 +1,1 @@
+"""Frame layout: presenter, product card, price, QR code, captions, the AI label."""

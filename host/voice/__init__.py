@@ -1,0 +1,1 @@
+"""Voices: text in, audio and its timings out."""
