@@ -17,3 +17,11 @@ class TemplateError(HostcastError):
 
 class ConfigError(HostcastError):
     """A command-line option or profile value is invalid."""
+
+
+class VoiceError(HostcastError):
+    """A voice cannot speak a text, or cannot be set up as asked."""
+
+
+class AvatarError(HostcastError):
+    """An avatar pack is missing, broken, or asked for at a size it cannot be drawn."""

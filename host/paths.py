@@ -20,3 +20,11 @@ def templates_dir() -> Path:
 
 def demo_catalog(lang: str) -> Path:
     return asset_root() / "demo" / f"catalog.{lang}.json"
+
+
+def voices_dir() -> Path:
+    return asset_root() / "voices"
+
+
+def avatars_dir() -> Path:
+    return asset_root() / "avatars"

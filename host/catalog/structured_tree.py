@@ -95,12 +95,12 @@ def _plain(value: Any, line: int, depth: int) -> Node:
     return Node("", line)  # null
 
 
-class _SafeLoaderWithoutAliases(yaml.SafeLoader):  # type: ignore[misc]
+class _SafeLoaderWithoutAliases(yaml.SafeLoader):  # type: ignore[misc,unused-ignore]
     """SafeLoader that refuses aliases: "a billion laughs" needs them, catalogs do not."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call,unused-ignore]
             raise yaml.composer.ComposerError(None, None, "aliases (*name) are refused", mark)
         return super().compose_node(parent, index)
 
