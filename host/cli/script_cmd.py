@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import itertools
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from host.catalog import load_catalog
 from host.catalog.model import Product
+from host.cli import options
 from host.errors import ConfigError
-from host.script import spoken
 from host.script.line import Line
+from host.script.running_order import running_order
 from host.script.template_writer import TemplateWriter
 
 
@@ -42,31 +41,6 @@ def register(commands: Any) -> None:
     script.set_defaults(run=run_script)
 
 
-def _moment(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ConfigError(f"--at: {text!r} is not an ISO date and time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _language(requested: str | None, products: tuple[Product, ...]) -> str:
-    if requested:
-        try:
-            return spoken.check_lang(requested)
-        except ValueError as exc:
-            raise ConfigError(f"--lang: {exc}") from None
-    for product in products:
-        if product.content_language:
-            try:
-                return spoken.check_lang(product.content_language)
-            except ValueError:
-                break
-    return "en"
-
-
 def _pick(products: tuple[Product, ...], wanted: str | None, count: int | None) -> list[Product]:
     if wanted is not None:
         chosen = [p for p in products if p.id == wanted]
@@ -88,31 +62,21 @@ def _print(line: Line) -> None:
         print("      facts: " + ", ".join(f"{k}={v}" for k, v in line.facts.items()))
 
 
-def _script(
-    writer: TemplateWriter, pitches: list[Product], lang: str, show_opening: bool
-) -> Iterator[Line]:
-    if show_opening:
-        yield from writer.lines(None, "greeting", lang)
-        yield from writer.lines(None, "disclosure", lang)
-    for index, product in enumerate(pitches):
-        if index:
-            yield from writer.lines(product, "transition", lang)
-        yield from writer.pitch(product, lang)
-
-
 def run_script(args: argparse.Namespace) -> int:
     if args.count is not None and args.count < 1:
         raise ConfigError(f"--count: must be at least 1, got {args.count}")
-    moment = _moment(args.at)
+    moment = options.moment(args.at)
     loaded = load_catalog(args.catalog, default_currency=args.currency)
-    lang = _language(args.lang, loaded.products)
+    lang = options.language(args.lang, loaded.products)
     writer = TemplateWriter(args.templates, seed=args.seed, clock=lambda: moment)
     pitches = _pick(loaded.products, args.product, args.count)
     current = None
-    for line in _script(writer, pitches, lang, show_opening=args.product is None):
-        if line.product_id != current and line.product_id is not None:
-            current = line.product_id
-            product = next(p for p in pitches if p.id == current)
+    order = running_order(
+        writer, pitches, lang, opening=args.product is None, pitches=len(pitches)
+    )
+    for line, product in order:
+        if line.product_id is not None and product is not None and product.id != current:
+            current = product.id
             print(f"\n== {product.title} ({product.id})")
         _print(line)
     for problem in loaded.problems:

@@ -71,6 +71,11 @@ class Compositor:
         """The even-aligned part of the presenter box that a pose redraws."""
         return self._avatar_rect
 
+    @property
+    def avatar_origin(self) -> tuple[int, int]:
+        """Where the avatar's top-left pixel lands in the frame when every offset is zero."""
+        return (self._ax, self._ay)
+
     def frame(self, overlay: OverlayState, caption: str | None, pose: Pose) -> Pixels:
         """The frame as yuv420p (h*3//2, w) uint8, as av.VideoFrame.from_ndarray takes it."""
         out = self._backgrounds.get(overlay, self._draw_background).copy()

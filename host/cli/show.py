@@ -1,0 +1,120 @@
+"""The stages wired into one show: catalog, writer, voice, avatar, compositor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from host.avatar.pack import load_pack
+from host.avatar.presenter import Presenter
+from host.catalog import CatalogLoad, load_catalog
+from host.cli import options
+from host.compose.compositor import Compositor
+from host.compose.layout import layout_for
+from host.errors import ConfigError
+from host.script.running_order import running_order
+from host.script.template_writer import TemplateWriter
+from host.segment.build import SegmentBuilder
+from host.voice.profile import find_profile, voice_from_profile
+from stream.encode import AUDIO_RATE, VideoSettings
+from stream.file_render import RenderReport, render_to_file
+from stream.picture import FrameState, Picture
+
+
+@dataclass(frozen=True)
+class ShowOptions:
+    catalog: Path
+    lang: str | None = None
+    voice: str | None = None
+    avatar: str = "default"
+    size: tuple[int, int] = (720, 1280)
+    fps: int = 30
+    seed: int = 0
+    at: datetime | None = None  # a fixed moment for sales; None: the real clock
+    currency: str | None = None
+    preset: str = "veryfast"
+    threads: int = 0  # x264 threads; 0: x264 chooses
+    opening: bool = True  # greet and disclose before the first pitch
+
+
+class Show:
+    """Everything one stream needs, checked up front so errors come before air."""
+
+    def __init__(
+        self,
+        loaded: CatalogLoad,
+        settings: VideoSettings,
+        builder: SegmentBuilder,
+        writer: TemplateWriter,
+        picture: Picture,
+        lang: str,
+        *,
+        opening: bool = True,
+    ) -> None:
+        self.loaded = loaded
+        self.settings = settings
+        self.builder = builder
+        self.writer = writer
+        self.picture = picture
+        self.lang = lang
+        self.opening = opening
+
+    @classmethod
+    def open(cls, opts: ShowOptions) -> Show:
+        loaded = load_catalog(opts.catalog, default_currency=opts.currency)
+        lang = options.language(opts.lang, loaded.products)
+        on_air = [p for p in loaded.products if p.orderable]
+        if not on_air:
+            raise ConfigError(f"{opts.catalog}: no product can be ordered, nothing to pitch")
+        fixed = opts.at
+
+        def clock() -> datetime:
+            return fixed if fixed is not None else datetime.now(UTC)
+
+        profile = find_profile(opts.voice or lang)
+        if profile.language != lang:
+            raise ConfigError(
+                f"--voice: profile {profile.name!r} speaks {profile.language!r}, "
+                f"the script is in {lang!r}"
+            )
+        try:
+            settings = VideoSettings(
+                width=opts.size[0],
+                height=opts.size[1],
+                fps=opts.fps,
+                preset=opts.preset,
+                threads=opts.threads,
+            )
+            layout = layout_for(*opts.size)
+        except ValueError as exc:
+            raise ConfigError(f"--size/--fps: {exc}") from None
+        pack = load_pack(opts.avatar)
+        presenter = Presenter(pack, height=layout.presenter_box.h, seed=opts.seed)
+        voice = voice_from_profile(profile)
+        builder = SegmentBuilder(voice, lang, sample_rate=AUDIO_RATE, clock=clock)
+        writer = TemplateWriter(seed=opts.seed, clock=clock)
+        picture = Picture(Compositor(layout, presenter), presenter, builder.overlay(on_air[0]))
+        return cls(loaded, settings, builder, writer, picture, lang, opening=opts.opening)
+
+    def render(
+        self,
+        out: Path,
+        duration: float,
+        *,
+        progress: Callable[[float], None] | None = None,
+        on_frame: Callable[[FrameState], None] | None = None,
+    ) -> RenderReport:
+        on_air = [p for p in self.loaded.products if p.orderable]
+        order = running_order(self.writer, on_air, self.lang, opening=self.opening)
+        segments = self.builder.segments(order)
+        return render_to_file(
+            segments,
+            out,
+            self.settings,
+            self.picture,
+            duration,
+            progress=progress,
+            on_frame=on_frame,
+        )

@@ -1,0 +1,1 @@
+"""Segments: what the playout airs — audio plus timelines, never frames."""

@@ -1,0 +1,77 @@
+"""Script lines become segments: the voice speaks, the mouth and captions get timed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+
+from host.avatar.visemes import viseme_track
+from host.catalog.model import Product
+from host.compose.label import ai_label
+from host.compose.overlay import OverlayState
+from host.errors import HostcastError
+from host.script.line import Line
+from host.segment.captions import caption_track
+from host.segment.cards import card_for
+from host.segment.segment import Segment
+from host.voice.resample import resample
+from host.voice.speech import Voice
+
+log = logging.getLogger(__name__)
+
+PAUSE_AFTER_LINE = 0.35  # seconds of breath between two lines
+MAX_FAILURES_IN_A_ROW = 20  # past this the voice itself is broken, not one line
+
+
+class SegmentBuilder:
+    """Builds the segment for one line, with the card of the product on screen."""
+
+    def __init__(
+        self,
+        voice: Voice,
+        lang: str,
+        *,
+        sample_rate: int,
+        clock: Callable[[], datetime],
+        pause: float = PAUSE_AFTER_LINE,
+    ) -> None:
+        self._voice = voice
+        self._lang = lang
+        self._rate = sample_rate
+        self._clock = clock
+        self._pause = pause
+
+    def overlay(self, product: Product | None) -> OverlayState:
+        card = card_for(product, self._lang, self._clock()) if product is not None else None
+        return OverlayState(label=ai_label(self._lang), card=card)
+
+    def build(self, line: Line, product: Product | None) -> Segment:
+        speech = resample(self._voice.speak(line.text), self._rate)
+        return Segment(
+            speech=speech,
+            visemes=viseme_track(speech),
+            captions=caption_track(line.caption, speech.duration),
+            overlay=self.overlay(product),
+            kind=line.kind,
+            product_id=line.product_id,
+            text=line.text,
+            pause_after=self._pause,
+        )
+
+    def segments(self, order: Iterable[tuple[Line, Product | None]]) -> Iterator[Segment]:
+        """Segments for each line in turn; a line that fails is logged and skipped."""
+        failures = 0
+        for line, product in order:
+            try:
+                segment = self.build(line, product)
+            except Exception as exc:  # one bad line must not take the stream off air
+                failures += 1
+                log.warning("skipped a %s line (%s): %s", line.kind, line.source, exc)
+                if failures >= MAX_FAILURES_IN_A_ROW:
+                    raise HostcastError(
+                        f"{failures} lines in a row failed to build; last error: {exc}"
+                    ) from exc
+                continue
+            failures = 0
+            yield segment
