@@ -4,8 +4,9 @@
 
 Pins itself to one CPU core and x264 to one thread, then measures, in one run:
   1. the whole show: templates, espeak, segments, drawing, H.264 + AAC encode, MP4 mux;
-  2. the encode-only floor: the same number of frames and samples encoded and muxed,
-     every frame a copy of one composed frame (no writing, voicing or drawing);
+  2. the encode-only floor: the same number of frames encoded and muxed, every frame a
+     copy of one composed frame, with the show's own audio (decoded from its file before
+     timing) encoded beside it: all of the encoding, none of the writing, voicing or drawing;
   3. a moving floor: 90 distinct composed frames drawn once, then encoded in a loop,
      so x264 sees motion like the show's but nothing is drawn during the timing.
 It prints stream-seconds per CPU-second for each and the show's cost against each floor.
@@ -20,6 +21,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import av
 import numpy as np
 
 from host.avatar.pose import Pose
@@ -29,10 +31,19 @@ from stream.encode import AUDIO_CHUNK, AUDIO_RATE, Mp4Writer
 REPO = Path(__file__).resolve().parent.parent
 
 
-def encode_frames(frames: list[np.ndarray], count: int, show: Show, out: Path) -> float:
-    """CPU seconds to encode `count` frames (cycling `frames`) and the matching silence."""
+def aired_audio(path: Path) -> np.ndarray:
+    """The show's audio as int16 samples, decoded from its file."""
+    with av.open(str(path)) as container:
+        chunks = [f.to_ndarray().reshape(-1) for f in container.decode(audio=0)]
+    return (np.clip(np.concatenate(chunks), -1, 1) * 32767).astype(np.int16)
+
+
+def encode_frames(
+    frames: list[np.ndarray], count: int, audio: np.ndarray, show: Show, out: Path
+) -> float:
+    """CPU seconds to encode `count` frames (cycling `frames`) and `audio` beside them."""
     settings = show.settings
-    silence = np.zeros(AUDIO_CHUNK, np.int16)
+    audio = np.pad(audio, (0, AUDIO_CHUNK * (count + 1)))
     writer = Mp4Writer(out, settings)
     started = time.process_time()
     sent = 0
@@ -40,7 +51,7 @@ def encode_frames(frames: list[np.ndarray], count: int, show: Show, out: Path) -
         writer.video(frames[n % len(frames)].copy())
         due = round((n + 1) * AUDIO_RATE / settings.fps)
         while sent < due:
-            writer.audio(silence)
+            writer.audio(audio[sent : sent + AUDIO_CHUNK])
             sent += AUDIO_CHUNK
     writer.close()
     return time.process_time() - started
@@ -69,19 +80,20 @@ def main() -> int:
         show = Show.open(opts)
         report = show.render(Path(tmp) / "show.mp4", args.seconds)
         show_cpu = report.cpu_seconds
+        audio = aired_audio(Path(tmp) / "show.mp4")
 
         fresh = Show.open(opts)
         overlay = fresh.builder.overlay(fresh.loaded.products[0])
         compositor = fresh.picture.compositor
         still = [compositor.frame(overlay, "Une légende de démonstration.", Pose())]
-        floor_cpu = encode_frames(still, frames, fresh, Path(tmp) / "floor.mp4")
+        floor_cpu = encode_frames(still, frames, audio, fresh, Path(tmp) / "floor.mp4")
 
         avatar = fresh.picture.avatar
         moving = [
             compositor.frame(overlay, "Une légende.", avatar.pose(n / 30, "CDBAXEFGH"[n % 9], True))
             for n in range(90)
         ]
-        moving_cpu = encode_frames(moving, frames, fresh, Path(tmp) / "moving.mp4")
+        moving_cpu = encode_frames(moving, frames, audio, fresh, Path(tmp) / "moving.mp4")
 
     def speed(cpu: float) -> float:
         return args.seconds / cpu
