@@ -26,7 +26,8 @@ import numpy as np
 
 from host.avatar.pose import Pose
 from host.cli.show import Show, ShowOptions
-from stream.encode import AUDIO_CHUNK, AUDIO_RATE, Mp4Writer
+from stream.encoder import AUDIO_CHUNK, AUDIO_RATE, Encoder
+from stream.mp4_file import Mp4File
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,15 +45,20 @@ def encode_frames(
     """CPU seconds to encode `count` frames (cycling `frames`) and `audio` beside them."""
     settings = show.settings
     audio = np.pad(audio, (0, AUDIO_CHUNK * (count + 1)))
-    writer = Mp4Writer(out, settings)
     started = time.process_time()
+    encoder = Encoder(settings)
+    writer = Mp4File(out, encoder.spec)
     sent = 0
     for n in range(count):
-        writer.video(frames[n % len(frames)].copy())
+        for packet in encoder.video(frames[n % len(frames)].copy(), n):
+            writer.write(packet)
         due = round((n + 1) * AUDIO_RATE / settings.fps)
         while sent < due:
-            writer.audio(audio[sent : sent + AUDIO_CHUNK])
+            for packet in encoder.audio(audio[sent : sent + AUDIO_CHUNK], sent):
+                writer.write(packet)
             sent += AUDIO_CHUNK
+    for packet in encoder.flush():
+        writer.write(packet)
     writer.close()
     return time.process_time() - started
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from host.segment.segment import Segment
 from stream.airtime import AirTimeline
-from stream.encode import AUDIO_CHUNK, AUDIO_RATE, Mp4Writer, VideoSettings
+from stream.encoder import AUDIO_CHUNK, AUDIO_RATE, Encoder, VideoSettings
+from stream.mp4_file import Mp4File
 from stream.picture import FrameState, Picture
 
 
@@ -37,7 +38,8 @@ def render_to_file(
     total_frames = round(duration * fps)
     total_samples = round(total_frames * AUDIO_RATE / fps)
     timeline = AirTimeline(AUDIO_RATE)
-    writer = Mp4Writer(out, settings)
+    encoder = Encoder(settings)
+    writer = Mp4File(out, encoder.spec)
     started, cpu_started = time.monotonic(), time.process_time()
     sent = placed = 0
     exhausted = False
@@ -52,18 +54,22 @@ def render_to_file(
                     timeline.append(segment)
                     placed += 1
             yuv, state = picture.draw(t, timeline.at(t))
-            writer.video(yuv)
+            for packet in encoder.video(yuv, n):
+                writer.write(packet)
             if on_frame is not None:
                 on_frame(state)
             # Audio goes in 20 ms chunks, every sample up to the end of this frame with it.
             due = min(total_samples, round((n + 1) * AUDIO_RATE / fps))
             while sent < due:
                 count = min(AUDIO_CHUNK, total_samples - sent)
-                writer.audio(timeline.audio(sent, count))
+                for packet in encoder.audio(timeline.audio(sent, count), sent):
+                    writer.write(packet)
                 sent += count
             timeline.forget_before(sent - AUDIO_RATE)
             if progress is not None and n % fps == 0:
                 progress(t / duration)
+        for packet in encoder.flush():
+            writer.write(packet)
     finally:
         writer.close()
     if progress is not None:

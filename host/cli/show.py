@@ -18,7 +18,7 @@ from host.script.running_order import running_order
 from host.script.template_writer import TemplateWriter
 from host.segment.build import SegmentBuilder
 from host.voice.profile import find_profile, voice_from_profile
-from stream.encode import AUDIO_RATE, VideoSettings
+from stream.encoder import AUDIO_RATE, VideoSettings
 from stream.file_render import RenderReport, render_to_file
 from stream.picture import FrameState, Picture
 
