@@ -32,15 +32,16 @@ class AirTimeline:
     def end(self) -> float:
         return self.end_sample / self.sample_rate
 
-    def append(self, segment: Segment) -> Placed:
+    def append(self, segment: Segment, not_before: int = 0) -> Placed:
+        """Place `segment` right after the last one, or at `not_before` after idle air."""
         if segment.speech.sample_rate != self.sample_rate:
             raise ValueError(
                 f"segment audio is {segment.speech.sample_rate} Hz, the air is {self.sample_rate}"
             )
         samples = len(segment.speech.pcm) + round(segment.pause_after * self.sample_rate)
-        placed = Placed(segment, self.end_sample, samples)
+        placed = Placed(segment, max(self.end_sample, not_before), samples)
         self._placed.append(placed)
-        self.end_sample += samples
+        self.end_sample = placed.start_sample + samples
         return placed
 
     def forget_before(self, sample: int) -> None:

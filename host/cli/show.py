@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ from host.errors import ConfigError
 from host.script.running_order import running_order
 from host.script.template_writer import TemplateWriter
 from host.segment.build import SegmentBuilder
+from host.segment.segment import Segment
 from host.voice.profile import find_profile, voice_from_profile
 from stream.encoder import AUDIO_RATE, VideoSettings
 from stream.file_render import RenderReport, render_to_file
@@ -98,6 +99,12 @@ class Show:
         picture = Picture(Compositor(layout, presenter), presenter, builder.overlay(on_air[0]))
         return cls(loaded, settings, builder, writer, picture, lang, opening=opts.opening)
 
+    def segments(self) -> Iterator[Segment]:
+        """The show's segments in running order, endless; failed lines are skipped."""
+        on_air = [p for p in self.loaded.products if p.orderable]
+        order = running_order(self.writer, on_air, self.lang, opening=self.opening)
+        return self.builder.segments(order)
+
     def render(
         self,
         out: Path,
@@ -106,11 +113,8 @@ class Show:
         progress: Callable[[float], None] | None = None,
         on_frame: Callable[[FrameState], None] | None = None,
     ) -> RenderReport:
-        on_air = [p for p in self.loaded.products if p.orderable]
-        order = running_order(self.writer, on_air, self.lang, opening=self.opening)
-        segments = self.builder.segments(order)
         return render_to_file(
-            segments,
+            self.segments(),
             out,
             self.settings,
             self.picture,
