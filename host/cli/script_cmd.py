@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import itertools
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from host.catalog.model import Product
 from host.cli import options
 from host.errors import ConfigError
 from host.script.line import Line
+from host.script.product_rotation import weight
 from host.script.running_order import running_order
 from host.script.template_writer import TemplateWriter
 
@@ -30,9 +32,12 @@ def register(commands: Any) -> None:
     )
     script.add_argument(
         "--count", type=int, default=None, metavar="N",
-        help="how many pitches (default: each in-stock product once)",
+        help="how many pitches (default: one round of the rotation, where every product "
+        "in stock comes up and featured and on-sale ones come up more often)",
     )
-    script.add_argument("--seed", type=int, default=0, help="variant rotation seed")
+    script.add_argument(
+        "--seed", type=int, default=0, help="rotation seed (sentence variants, product order)"
+    )
     script.add_argument(
         "--at", metavar="ISO_TIME", help="judge sales at this time (default: now)"
     )
@@ -41,17 +46,43 @@ def register(commands: Any) -> None:
     script.set_defaults(run=run_script)
 
 
-def _pick(products: tuple[Product, ...], wanted: str | None, count: int | None) -> list[Product]:
-    if wanted is not None:
-        chosen = [p for p in products if p.id == wanted]
+def _one_product(
+    writer: TemplateWriter, product: Product, lang: str, count: int
+) -> Iterator[tuple[Line, Product | None]]:
+    """`count` pitches of one product, sold out or not, as `--product` asks."""
+    for turn in range(count):
+        if turn:
+            for line in writer.lines(product, "transition", lang):
+                yield line, product
+        for line in writer.pitch(product, lang):
+            yield line, product
+
+
+def _order(
+    writer: TemplateWriter,
+    products: tuple[Product, ...],
+    lang: str,
+    args: argparse.Namespace,
+    moment: datetime,
+) -> Iterator[tuple[Line, Product | None]]:
+    if args.product is not None:
+        chosen = [p for p in products if p.id == args.product]
         if not chosen:
             known = ", ".join(p.id for p in products[:20])
-            raise ConfigError(f"--product: no product {wanted!r} in the catalog (ids: {known})")
-        return chosen * (count or 1)
+            raise ConfigError(
+                f"--product: no product {args.product!r} in the catalog (ids: {known})"
+            )
+        return _one_product(writer, chosen[0], lang, args.count or 1)
     on_air = [p for p in products if p.orderable]
     if not on_air:
         raise ConfigError("the catalog has no product in stock to pitch")
-    return list(itertools.islice(itertools.cycle(on_air), count or len(on_air)))
+    # One round: each product gets as many turns as its weight in the rotation.
+    count = args.count or sum(weight(p, moment) for p in on_air)
+    # No clock: air time is estimated from the text said, so a long script shows the
+    # greeting and the AI disclosure coming back as they would on air.
+    return running_order(
+        writer, products, lang, pitches=count, seed=args.seed, now=lambda: moment
+    )
 
 
 def _print(line: Line) -> None:
@@ -69,12 +100,8 @@ def run_script(args: argparse.Namespace) -> int:
     loaded = load_catalog(args.catalog, default_currency=args.currency)
     lang = options.language(args.lang, loaded.products)
     writer = TemplateWriter(args.templates, seed=args.seed, clock=lambda: moment)
-    pitches = _pick(loaded.products, args.product, args.count)
     current = None
-    order = running_order(
-        writer, pitches, lang, opening=args.product is None, pitches=len(pitches)
-    )
-    for line, product in order:
+    for line, product in _order(writer, loaded.products, lang, args, moment):
         if line.product_id is not None and product is not None and product.id != current:
             current = product.id
             print(f"\n== {product.title} ({product.id})")

@@ -53,6 +53,8 @@ class Show:
         lang: str,
         *,
         opening: bool = True,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        seed: int = 0,
     ) -> None:
         self.loaded = loaded
         self.settings = settings
@@ -61,6 +63,8 @@ class Show:
         self.picture = picture
         self.lang = lang
         self.opening = opening
+        self.clock = clock  # the wall clock sales are judged by
+        self.seed = seed
 
     @classmethod
     def open(cls, opts: ShowOptions) -> Show:
@@ -97,12 +101,26 @@ class Show:
         builder = SegmentBuilder(voice, lang, sample_rate=AUDIO_RATE, clock=clock)
         writer = TemplateWriter(seed=opts.seed, clock=clock)
         picture = Picture(Compositor(layout, presenter), presenter, builder.overlay(on_air[0]))
-        return cls(loaded, settings, builder, writer, picture, lang, opening=opts.opening)
+        return cls(
+            loaded, settings, builder, writer, picture, lang, opening=opts.opening, clock=clock,
+            seed=opts.seed,
+        )
 
-    def segments(self) -> Iterator[Segment]:
-        """The show's segments in running order, endless; failed lines are skipped."""
-        on_air = [p for p in self.loaded.products if p.orderable]
-        order = running_order(self.writer, on_air, self.lang, opening=self.opening)
+    def segments(self, air_clock: Callable[[], float] | None = None) -> Iterator[Segment]:
+        """The show's segments in running order, endless; failed lines are skipped.
+
+        `air_clock` gives seconds of air so far, so the greeting and the AI disclosure
+        come back on time; without it the rotation estimates air time from the text.
+        """
+        order = running_order(
+            self.writer,
+            list(self.loaded.products),
+            self.lang,
+            opening=self.opening,
+            clock=air_clock,
+            seed=self.seed,
+            now=self.clock,
+        )
         return self.builder.segments(order)
 
     def render(

@@ -1,35 +1,118 @@
-"""The order of lines on air: opening, then pitches of the products in turn."""
+"""The order of lines on air: greeting and disclosure at a set interval, products in rotation."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 
 from host.catalog.model import Product
 from host.script.line import Line
-from host.script.template_writer import TemplateWriter
+from host.script.product_rotation import ProductRotation, RotationState
+from host.script.template_writer import TemplateWriter, utc_now
+
+SHOW_INTERVAL = 600.0  # seconds of air between two greetings with the AI disclosure
+CHARS_PER_SECOND = 15.0  # a presenter's speaking pace, roughly, in English and French
+
+Catalog = Sequence[Product] | Callable[[], Sequence[Product]]
+
+
+class SpokenClock:
+    """Air time estimated from the text said so far, for when no playout clock is at hand."""
+
+    def __init__(self, chars_per_second: float = CHARS_PER_SECOND) -> None:
+        if chars_per_second <= 0:
+            raise ValueError(f"chars_per_second must be positive, got {chars_per_second}")
+        self.chars_per_second = chars_per_second
+        self.chars = 0
+
+    def said(self, line: Line) -> None:
+        self.chars += len(line.text)
+
+    def __call__(self) -> float:
+        return self.chars / self.chars_per_second
 
 
 def running_order(
     writer: TemplateWriter,
-    products: Sequence[Product],
+    products: Catalog,
     lang: str,
     *,
     opening: bool = True,
     pitches: int | None = None,
+    clock: Callable[[], float] | None = None,
+    seed: int = 0,
+    show_interval: float | None = SHOW_INTERVAL,
+    now: Callable[[], datetime] = utc_now,
+    state: RotationState | None = None,
 ) -> Iterator[tuple[Line, Product | None]]:
-    """Each line with the product on screen while it airs; endless when `pitches` is None."""
-    current: Product | None = products[0] if products else None
-    if opening:
-        for kind in ("greeting", "disclosure"):
-            for line in writer.lines(None, kind, lang):
-                yield line, current
-    turns = itertools.cycle(products) if pitches is None else itertools.islice(
-        itertools.cycle(products), pitches
-    )
-    for index, product in enumerate(turns):
-        if index:
-            for line in writer.lines(product, "transition", lang):
-                yield line, product
-        for line in writer.pitch(product, lang):
+    """Each line with the product on screen while it airs; endless when `pitches` is None.
+
+    `products` is the catalog, or a function returning it as it is now (read before every
+    pick, so a reloaded catalog and a product that sold out are taken into account).
+    `clock` gives the air time in seconds at which the next line will start (the end of
+    what the playout has queued); without it, air time is estimated from the text said.
+    Greeting and disclosure open the show (unless `opening` is false) and come back between
+    two products once `show_interval` seconds of air have passed since they last started;
+    None: never again. `now` judges sales; `state` resumes a saved rotation and is kept
+    up to date as products are picked.
+    """
+    if show_interval is not None and show_interval <= 0:
+        raise ValueError(f"show_interval must be positive seconds, got {show_interval}")
+    if pitches is not None and pitches < 0:
+        raise ValueError(f"pitches must not be negative, got {pitches}")
+    catalog = products if callable(products) else lambda: products
+    rotation = ProductRotation(seed=seed, state=state)
+    return _lines(writer, catalog, lang, rotation, opening, pitches, clock, show_interval, now)
+
+
+def _lines(
+    writer: TemplateWriter,
+    catalog: Callable[[], Sequence[Product]],
+    lang: str,
+    rotation: ProductRotation,
+    opening: bool,
+    pitches: int | None,
+    clock: Callable[[], float] | None,
+    show_interval: float | None,
+    now: Callable[[], datetime],
+) -> Iterator[tuple[Line, Product | None]]:
+    spoken = SpokenClock()
+    air = clock or spoken
+
+    def on_air(
+        lines: Iterable[Line], product: Product | None
+    ) -> Iterator[tuple[Line, Product | None]]:
+        for line in lines:
+            spoken.said(line)
             yield line, product
+
+    def welcome(product: Product | None) -> Iterator[tuple[Line, Product | None]]:
+        for kind in ("greeting", "disclosure"):
+            yield from on_air(writer.lines(None, kind, lang), product)
+
+    shown_at: float | None = None
+    on_screen: Product | None = None
+    done = 0
+    while pitches is None or done < pitches:
+        product = rotation.pick(catalog(), now())
+        if shown_at is None:
+            shown_at = air()
+            if opening:
+                yield from welcome(product)
+        elif show_interval is not None and air() - shown_at >= show_interval:
+            shown_at = air()
+            yield from welcome(on_screen)
+        if product is None:
+            # Nothing orderable: a finite order ends; on air, fill and look again, since a
+            # reloaded catalog may bring stock back.
+            filler = writer.lines(None, "filler", lang) if pitches is None else []
+            if not filler:
+                return
+            on_screen = None
+            yield from on_air(filler, None)
+            continue
+        if done:
+            yield from on_air(writer.lines(product, "transition", lang), product)
+        yield from on_air(writer.pitch(product, lang), product)
+        on_screen = product
+        done += 1
