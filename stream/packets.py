@@ -17,7 +17,7 @@ class MediaSpec:
     width: int
     height: int
     fps: int
-    video_extradata: bytes  # H.264 SPS/PPS (avcC), for FLV and MP4 headers
+    video_extradata: bytes  # H.264 SPS/PPS in Annex B form, for FLV and MP4 headers
     audio_rate: int
     audio_channels: int
     audio_extradata: bytes  # AAC AudioSpecificConfig
