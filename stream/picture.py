@@ -34,6 +34,11 @@ class Picture:
         self.avatar = avatar
         self._overlay = idle
 
+    @property
+    def overlay(self) -> OverlayState:
+        """What the screen shows besides the presenter, as of the last frame drawn."""
+        return self._overlay
+
     def draw(
         self, t: float, airing: tuple[Segment, float] | None
     ) -> tuple[npt.NDArray[np.uint8], FrameState]:

@@ -93,6 +93,9 @@ class Playout:
         end_ticks = None if until is None else round(until / TICK)
         end_frames = None if until is None else round(until * self.fps)
         if self._origin is None:
+            # Draw one idle frame before the clock starts: the first frame fills every
+            # cache at once and would otherwise go out late.
+            self._picture.draw(0.0, None)
             self._origin = self.clock.now()
         self._air(stop, self._origin, self._tick, self._frame, end_ticks, end_frames)
 

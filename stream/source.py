@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
-import queue
 import threading
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from host.segment.segment import Segment
 
 log = logging.getLogger(__name__)
+
+RESTART_DELAY = 1.0  # seconds before a crashed producer is made again, doubling
+MAX_RESTART_DELAY = 30.0
 
 
 class SegmentSource(Protocol):
@@ -22,47 +25,83 @@ class SegmentSource(Protocol):
 
 
 class ProducerThread:
-    """Builds segments ahead of air in a thread, into a queue bounded by seconds of air."""
+    """Builds segments ahead of air in a thread, into a queue bounded by seconds of air.
 
-    def __init__(self, segments: Iterator[Segment], lookahead: float = 30.0) -> None:
+    `segments` makes the endless iterator of segments; if it ever raises, the crash is
+    logged and a fresh one is made after a backoff, while the playout airs its idle
+    programme: a crashed producer is restarted, never left dead.
+    """
+
+    def __init__(
+        self, segments: Callable[[], Iterator[Segment]], lookahead: float = 30.0
+    ) -> None:
         if lookahead <= 0:
             raise ValueError(f"lookahead {lookahead}: must be positive")
-        self._segments = segments
+        self._make = segments
         self._lookahead = lookahead
-        self._queue: queue.SimpleQueue[Segment] = queue.SimpleQueue()
+        self._queue: deque[Segment] = deque()
+        self._urgent: deque[Segment] = deque()
         self._seconds = 0.0
         self._lock = threading.Condition()
         self._stop = threading.Event()
         self.error: BaseException | None = None
+        self.restarts = 0
         self._thread = threading.Thread(target=self._run, name="hostcast-producer", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        try:
-            for segment in self._segments:
-                with self._lock:
-                    while self._seconds >= self._lookahead and not self._stop.is_set():
-                        self._lock.wait(0.5)
-                    if self._stop.is_set():
-                        return
-                    self._queue.put(segment)
-                    self._seconds += segment.duration
-        except BaseException as exc:  # the playout goes on with its idle programme
-            self.error = exc
-            log.exception("the segment producer stopped")
+        delay = RESTART_DELAY
+        while not self._stop.is_set():
+            try:
+                self._produce(self._make())
+                return
+            except Exception as exc:  # the playout goes on with its idle programme
+                self.error = exc
+                self.restarts += 1
+                log.exception("the segment producer crashed; restarting in %.0f s", delay)
+                self._stop.wait(delay)
+                delay = min(delay * 2, MAX_RESTART_DELAY)
+
+    def _produce(self, segments: Iterator[Segment]) -> None:
+        for segment in segments:
+            with self._lock:
+                while self._seconds >= self._lookahead and not self._stop.is_set():
+                    self._lock.wait(0.5)
+                if self._stop.is_set():
+                    return
+                self._queue.append(segment)
+                self._seconds += segment.duration
 
     def poll(self) -> Segment | None:
-        try:
-            segment = self._queue.get_nowait()
-        except queue.Empty:
-            return None
         with self._lock:
+            if self._urgent:
+                return self._urgent.popleft()
+            if not self._queue:
+                return None
+            segment = self._queue.popleft()
             self._seconds -= segment.duration
             self._lock.notify()
-        return segment
+            return segment
 
     def ahead(self) -> float:
         return max(0.0, self._seconds)
+
+    def upcoming(self) -> list[Segment]:
+        """The segments waiting, soonest first (a copy)."""
+        with self._lock:
+            return [*self._urgent, *self._queue]
+
+    def inject(self, segment: Segment) -> None:
+        """Air `segment` next, before anything queued (an operator's line)."""
+        with self._lock:
+            self._urgent.append(segment)
+
+    def flush(self) -> None:
+        """Drop what is queued (not what is injected): the running order has moved on."""
+        with self._lock:
+            self._queue.clear()
+            self._seconds = 0.0
+            self._lock.notify()
 
     def close(self) -> None:
         self._stop.set()

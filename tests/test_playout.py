@@ -179,7 +179,7 @@ def test_a_failing_line_is_skipped_and_air_stays_filled(caplog: pytest.LogCaptur
 
 def test_producer_thread_stays_within_its_lookahead() -> None:
     show = small_show()
-    producer = ProducerThread(segments(show), lookahead=10.0)
+    producer = ProducerThread(lambda: segments(show), lookahead=10.0)
     try:
         deadline = time.monotonic() + 20
         while producer.ahead() < 10.0 and time.monotonic() < deadline:
