@@ -1,0 +1,96 @@
+"""The on-air state as server-sent events: on every change, and at least once a second."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from stream.web.protocols import StatusSource
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.2  # how soon a change reaches the page
+HEARTBEAT_SECONDS = 1.0
+
+
+class StatusFeed:
+    """Polls the status source once for all listeners and wakes them when the state changes."""
+
+    def __init__(self, status: StatusSource, extra: Callable[[], dict[str, Any]],
+                 *, max_listeners: int = 200) -> None:
+        self._status = status
+        self._extra = extra
+        self.max_listeners = max_listeners
+        self.listeners = 0
+        self.text = "{}"
+        self.version = 0
+        self.closed = False
+        self._changed = asyncio.Event()
+        self._failing = False
+
+    def snapshot(self) -> str:
+        try:
+            state: dict[str, Any] = dict(self._status())
+            self._failing = False
+        except Exception as exc:
+            if not self._failing:  # log a broken source once, not five times a second
+                log.exception("the status source failed")
+            self._failing = True
+            state = {"error": f"status unavailable: {exc}"}
+        state.update(self._extra())
+        return json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
+
+    async def run(self) -> None:
+        while not self.closed:
+            if self.listeners:
+                self._publish(self.snapshot())
+            await asyncio.sleep(POLL_SECONDS)
+
+    def _publish(self, text: str) -> None:
+        if text != self.text:
+            self.text = text
+            self.version += 1
+            self._changed.set()
+            self._changed = asyncio.Event()
+
+    async def next_change(self, seen: int, timeout: float) -> None:
+        """Return once the state is newer than version `seen`, at close, or after `timeout` s."""
+        if self.version != seen or self.closed:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), timeout)
+
+    def close(self) -> None:
+        self.closed = True
+        self._changed.set()
+
+
+async def stream_events(request: web.Request, feed: StatusFeed) -> web.StreamResponse:
+    if feed.listeners >= feed.max_listeners:
+        raise web.HTTPServiceUnavailable(text="too many status listeners")
+    response = web.StreamResponse(headers={
+        "Content-Type": "text/event-stream",
+        "Cache-Control": "no-cache",
+        "X-Accel-Buffering": "no",
+    })
+    await response.prepare(request)
+    feed.listeners += 1
+    try:
+        if feed.text == "{}":
+            feed.text = feed.snapshot()
+        await response.write(b"retry: 2000\n\n")
+        while not feed.closed:
+            seen, text = feed.version, feed.text
+            await response.write(f"data: {text}\n\n".encode())
+            await feed.next_change(seen, HEARTBEAT_SECONDS)
+    except (ConnectionResetError, ConnectionError):
+        pass  # the page went away
+    finally:
+        feed.listeners -= 1
+    return response
