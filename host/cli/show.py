@@ -15,6 +15,7 @@ from host.compose.compositor import Compositor
 from host.compose.layout import layout_for
 from host.errors import ConfigError
 from host.script.running_order import running_order
+from host.script.steering import Steering
 from host.script.template_writer import TemplateWriter
 from host.segment.build import SegmentBuilder
 from host.segment.segment import Segment
@@ -106,7 +107,9 @@ class Show:
             seed=opts.seed,
         )
 
-    def segments(self, air_clock: Callable[[], float] | None = None) -> Iterator[Segment]:
+    def segments(
+        self, air_clock: Callable[[], float] | None = None, steering: Steering | None = None
+    ) -> Iterator[Segment]:
         """The show's segments in running order, endless; failed lines are skipped.
 
         `air_clock` gives seconds of air so far, so the greeting and the AI disclosure
@@ -120,6 +123,7 @@ class Show:
             clock=air_clock,
             seed=self.seed,
             now=self.clock,
+            steering=steering,
         )
         return self.builder.segments(order)
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from host.catalog.model import Product
 from host.script.line import Line
 from host.script.product_rotation import ProductRotation, RotationState
+from host.script.steering import Steering
 from host.script.template_writer import TemplateWriter, utc_now
 
 SHOW_INTERVAL = 600.0  # seconds of air between two greetings with the AI disclosure
@@ -44,6 +45,7 @@ def running_order(
     show_interval: float | None = SHOW_INTERVAL,
     now: Callable[[], datetime] = utc_now,
     state: RotationState | None = None,
+    steering: Steering | None = None,
 ) -> Iterator[tuple[Line, Product | None]]:
     """Each line with the product on screen while it airs; endless when `pitches` is None.
 
@@ -54,7 +56,8 @@ def running_order(
     Greeting and disclosure open the show (unless `opening` is false) and come back between
     two products once `show_interval` seconds of air have passed since they last started;
     None: never again. `now` judges sales; `state` resumes a saved rotation and is kept
-    up to date as products are picked.
+    up to date as products are picked. `steering` lets an operator skip the product on
+    screen, pin one, or pause the rotation (the order then blocks until resumed).
     """
     if show_interval is not None and show_interval <= 0:
         raise ValueError(f"show_interval must be positive seconds, got {show_interval}")
@@ -62,7 +65,10 @@ def running_order(
         raise ValueError(f"pitches must not be negative, got {pitches}")
     catalog = products if callable(products) else lambda: products
     rotation = ProductRotation(seed=seed, state=state)
-    return _lines(writer, catalog, lang, rotation, opening, pitches, clock, show_interval, now)
+    return _lines(
+        writer, catalog, lang, rotation, opening, pitches, clock, show_interval, now,
+        steering or Steering(),
+    )
 
 
 def _lines(
@@ -75,6 +81,7 @@ def _lines(
     clock: Callable[[], float] | None,
     show_interval: float | None,
     now: Callable[[], datetime],
+    steering: Steering,
 ) -> Iterator[tuple[Line, Product | None]]:
     spoken = SpokenClock()
     air = clock or spoken
@@ -83,6 +90,8 @@ def _lines(
         lines: Iterable[Line], product: Product | None
     ) -> Iterator[tuple[Line, Product | None]]:
         for line in lines:
+            if product is not None and steering.take_skip():
+                return  # the operator moved on: the rest of this product is not said
             spoken.said(line)
             yield line, product
 
@@ -94,7 +103,8 @@ def _lines(
     on_screen: Product | None = None
     done = 0
     while pitches is None or done < pitches:
-        product = rotation.pick(catalog(), now())
+        steering.wait_while_paused()
+        product = _pinned(catalog(), steering.pinned) or rotation.pick(catalog(), now())
         if shown_at is None:
             shown_at = air()
             if opening:
@@ -116,3 +126,9 @@ def _lines(
         yield from on_air(writer.pitch(product, lang), product)
         on_screen = product
         done += 1
+
+
+def _pinned(products: Sequence[Product], product_id: str | None) -> Product | None:
+    if product_id is None:
+        return None
+    return next((p for p in products if p.id == product_id and p.orderable), None)
