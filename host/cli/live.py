@@ -64,6 +64,8 @@ class LiveShow:
             if product is None or not product.orderable:
                 raise ValueError(f"product_id: no orderable product {product_id!r}")
         self.steering.pin(product_id)
+        if product_id is not None:
+            self.steering.skip()  # go to the pinned product now, not after this pitch
         if self.producer is not None:
             self.producer.flush()
 

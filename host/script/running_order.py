@@ -90,6 +90,7 @@ def _lines(
         lines: Iterable[Line], product: Product | None
     ) -> Iterator[tuple[Line, Product | None]]:
         for line in lines:
+            steering.wait_while_paused()
             if product is not None and steering.take_skip():
                 return  # the operator moved on: the rest of this product is not said
             spoken.said(line)
