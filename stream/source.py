@@ -42,6 +42,7 @@ class ProducerThread:
         self._queue: deque[Segment] = deque()
         self._urgent: deque[Segment] = deque()
         self._seconds = 0.0
+        self._epoch = 0  # flushes so far
         self._lock = threading.Condition()
         self._stop = threading.Event()
         self.error: BaseException | None = None
@@ -63,12 +64,18 @@ class ProducerThread:
                 delay = min(delay * 2, MAX_RESTART_DELAY)
 
     def _produce(self, segments: Iterator[Segment]) -> None:
-        for segment in segments:
+        while True:
+            epoch = self._epoch
+            segment = next(segments, None)
+            if segment is None:
+                return
             with self._lock:
                 while self._seconds >= self._lookahead and not self._stop.is_set():
                     self._lock.wait(0.5)
                 if self._stop.is_set():
                     return
+                if epoch != self._epoch:
+                    continue  # built before a flush: it belongs to what was dropped
                 self._queue.append(segment)
                 self._seconds += segment.duration
 
@@ -101,6 +108,7 @@ class ProducerThread:
         with self._lock:
             self._queue.clear()
             self._seconds = 0.0
+            self._epoch += 1
             self._lock.notify()
 
     def close(self) -> None:
