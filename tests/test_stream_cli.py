@@ -72,6 +72,7 @@ def test_sigterm_stops_cleanly_and_the_recording_plays(tmp_path: Path) -> None:
 def test_bad_options_are_refused_before_air(tmp_path: Path) -> None:
     for extra, expected in (
         (["--rtmp", "http://example.com/live"], "--rtmp"),
+        (["--whip", "rtmp://example.com/whip"], "--whip"),
         (["--preview", "0.0.0.0:8080"], "--preview"),
         (["--roll-minutes", "0", "--record", str(tmp_path)], "--roll-minutes"),
         (["--duration", "-1"], "--duration"),

@@ -29,6 +29,7 @@ from stream.source import ProducerThread
 from stream.web import PreviewServer
 from stream.web.server import parse_bind
 from stream.webrtc import WebRtcSink
+from stream.webrtc.whip import WhipSink, parse_whip_url
 
 log = logging.getLogger("hostcast")
 
@@ -44,6 +45,14 @@ def register(commands: Any) -> None:
     stream.add_argument(
         "--rtmp", action="append", default=[], metavar="URL",
         help="rtmp:// or rtmps:// ingest URL with its stream key (repeatable)",
+    )
+    stream.add_argument(
+        "--whip", action="append", default=[], metavar="URL",
+        help="WHIP (RFC 9725) ingest URL, http(s):// (repeatable)",
+    )
+    stream.add_argument(
+        "--whip-token", metavar="TOKEN", default=os.environ.get("HOSTCAST_WHIP_TOKEN"),
+        help="bearer token for --whip (or set HOSTCAST_WHIP_TOKEN)",
     )
     stream.add_argument("--record", type=Path, metavar="DIR", help="record MP4 files here")
     stream.add_argument(
@@ -78,6 +87,11 @@ def _sinks(args: argparse.Namespace) -> list[Sink]:
             sinks.append(RtmpSink(parse_rtmp_url(url)))
         except ValueError as exc:
             raise ConfigError(f"--rtmp: {exc}") from None
+    for url in args.whip:
+        try:
+            sinks.append(WhipSink(parse_whip_url(url), args.whip_token))
+        except ValueError as exc:
+            raise ConfigError(f"--whip: {exc}") from None
     if args.record is not None:
         if args.roll_minutes <= 0:
             raise ConfigError(f"--roll-minutes: must be positive, got {args.roll_minutes}")
