@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal, Protocol
 
@@ -47,6 +47,10 @@ class Packet:
     @property
     def size(self) -> int:
         return len(self.data)
+
+    def shifted(self, offset: int) -> Packet:
+        """The same packet with its timestamps moved back by `offset` of its units."""
+        return replace(self, pts=self.pts - offset, dts=self.dts - offset)
 
 
 @dataclass(frozen=True)

@@ -30,16 +30,7 @@ class _Part:
 
     def write(self, packet: Packet) -> None:
         shift = self.start if packet.stream != AUDIO else self.audio_start
-        self.mp4.write(
-            Packet(
-                packet.stream,
-                packet.data,
-                packet.pts - shift,
-                packet.dts - shift,
-                packet.duration,
-                packet.keyframe,
-            )
-        )
+        self.mp4.write(packet.shifted(shift))
 
     def finish(self) -> None:
         """Write the index (moov) and give the file its final name."""

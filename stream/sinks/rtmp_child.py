@@ -56,14 +56,7 @@ class Rebase:
         shift = self.video_offset if packet.stream == VIDEO else self.audio_offset
         if packet.stream == AUDIO and packet.pts < shift:
             return None  # from before this connection's start
-        return Packet(
-            packet.stream,
-            packet.data,
-            packet.pts - shift,
-            packet.dts - shift,
-            packet.duration,
-            packet.keyframe,
-        )
+        return packet.shifted(shift)
 
 
 _STDOUT = threading.Lock()
