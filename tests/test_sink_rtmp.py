@@ -28,7 +28,7 @@ from rtmp_fixtures import (
 
 from stream.encoder import Encoder
 from stream.packets import Packet
-from stream.sinks import Recording, RtmpSink, parse_rtmp_url, redact_rtmp_url
+from stream.sinks import Recording, RtmpSink, parse_rtmp_url, redact_url
 from stream.sinks.rtmp_child import Rebase
 from stream.sinks.rtmp_framing import packet_frame, read_packet, read_spec, spec_line
 
@@ -64,7 +64,7 @@ def test_parse_rtmp_url_says_what_is_wrong(url: str, message: str) -> None:
 
 
 def test_stream_key_never_shows() -> None:
-    assert redact_rtmp_url("rtmp://user:pw@host:1935/live/SECRET") == "rtmp://host:1935/live/***"
+    assert redact_url("rtmp://user:pw@host:1935/live/SECRET") == "rtmp://host:1935/live/***"
     assert "SECRET" not in RtmpSink("rtmp://host/app/SECRET").health().name
     with pytest.raises(ValueError) as error:
         parse_rtmp_url("http://host/app/SECRET")

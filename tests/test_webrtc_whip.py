@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from stream.encoder import Encoder, VideoSettings
+from stream.ingest_url import redact_url
 from stream.packets import MediaSpec
 from stream.sinks.backoff import Backoff
 from stream.webrtc.testing import SyntheticAir, loopback_candidates
-from stream.webrtc.whip import WhipSink, parse_whip_url, redact_whip_url
+from stream.webrtc.whip import WhipSink, parse_whip_url
 from stream.webrtc.whip_endpoint import WhipEndpoint
 
 WIDTH, HEIGHT, FPS = 240, 432, 15
@@ -47,10 +48,10 @@ def test_whip_urls_are_http_or_https_and_shown_without_their_key() -> None:
         parse_whip_url("https:///whip")
     with pytest.raises(ValueError, match="bad port"):
         parse_whip_url("https://ingest.example:port/whip")
-    assert redact_whip_url("https://u:pw@ingest.example/abc123key/webRTC/publish") == (
+    assert redact_url("https://u:pw@ingest.example/abc123key/webRTC/publish") == (
         "https://ingest.example/abc123key/***"
     )
-    assert redact_whip_url("https://ingest.example/whip?key=1") == "https://ingest.example/whip/***"
+    assert redact_url("https://ingest.example/whip?key=1") == "https://ingest.example/whip/***"
     assert WhipSink("https://ingest.example/whip/streamkey").name == "https://ingest.example/whip/***"
 
 

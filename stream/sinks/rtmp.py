@@ -6,11 +6,12 @@ import contextlib
 import threading
 import time
 
+from stream.ingest_url import redact_url
 from stream.packets import MediaSpec, Packet, SinkHealth
 from stream.sinks.backoff import Backoff
 from stream.sinks.gop_buffer import GopBuffer
 from stream.sinks.rtmp_link import ChildLink
-from stream.sinks.rtmp_url import parse_rtmp_url, redact_rtmp_url
+from stream.sinks.rtmp_url import parse_rtmp_url
 
 
 class RtmpSink:
@@ -38,7 +39,7 @@ class RtmpSink:
         backoff: Backoff | None = None,
     ) -> None:
         self.url = parse_rtmp_url(url)
-        self.name = name or redact_rtmp_url(self.url)
+        self.name = name or redact_url(self.url)
         self.connect_timeout = connect_timeout
         self.stall_timeout = stall_timeout
         self.close_timeout = close_timeout

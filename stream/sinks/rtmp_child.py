@@ -22,10 +22,10 @@ from typing import IO, Any
 
 import av
 
+from stream.ingest_url import redact_url
 from stream.mux import add_streams, av_packet
 from stream.packets import AUDIO, VIDEO, MediaSpec, Packet
 from stream.sinks.rtmp_framing import read_packet, read_spec
-from stream.sinks.rtmp_url import redact_rtmp_url
 
 PROGRESS_EVERY = 0.2  # seconds between progress reports while data flows
 PREROLL_SAMPLES = 2048  # two AAC packets
@@ -145,7 +145,7 @@ def main() -> int:
     except Exception as error:
         message = f"{type(error).__name__}: {error}"
         if url:
-            message = message.replace(url, redact_rtmp_url(url))
+            message = message.replace(url, redact_url(url))
         report("error", message=message)
         return 1
     return 0

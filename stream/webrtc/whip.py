@@ -7,7 +7,7 @@ import contextlib
 import logging
 import threading
 import time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import aiohttp
 import numpy as np
@@ -21,14 +21,12 @@ from aiortc import (
 )
 from aiortc import sdp as aiortc_sdp
 
+from stream.ingest_url import check_url, redact_url
 from stream.packets import MediaSpec, Packet, SinkHealth
 from stream.sinks.backoff import Backoff
 from stream.webrtc.sink import WebRtcSink
 
 log = logging.getLogger(__name__)
-
-SCHEMES = ("http", "https")
-
 
 class WhipError(Exception):
     """One publish attempt failed; the message names the endpoint safely (never the token)."""
@@ -40,36 +38,13 @@ class H264RefusedError(WhipError):
 
 def parse_whip_url(url: str) -> str:
     """The URL, stripped, if it is http:// or https:// with a host."""
-    text = url.strip()
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in SCHEMES:
-        raise ValueError(
-            f"{redact_whip_url(text)!r} is not a WHIP URL: expected "
-            "https://host/path (or http:// for a local endpoint)"
-        )
-    try:
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError as error:
-        raise ValueError(f"{redact_whip_url(text)!r}: bad port ({error})") from None
-    if not host:
-        raise ValueError(f"{redact_whip_url(text)!r} has no host: expected https://host/path")
-    return text
-
-
-def redact_whip_url(url: str) -> str:
-    """The URL with everything past its first path segment, its query and password hidden."""
-    parts = urlsplit(url.strip())
-    host = parts.hostname or ""
-    try:
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:
-        port = ""
-    segments = [s for s in parts.path.split("/") if s]
-    path = f"/{segments[0]}" if segments else ""
-    # Ingests often put the stream key in the path (…/<key>/whip) or the query.
-    hidden = "/***" if len(segments) > 1 or parts.query else ""
-    return f"{parts.scheme}://{host}{port}{path}{hidden}"
+    return check_url(
+        url,
+        schemes=("http", "https"),
+        kind="a WHIP",
+        example="https://host/path (or http:// for a local endpoint)",
+        need_path=False,
+    )
 
 
 def _h264_only() -> list[RTCRtpCodecCapability]:
@@ -125,7 +100,7 @@ class WhipSink:
         audio_queue: int = 50,
     ) -> None:
         self.url = parse_whip_url(url)
-        self.name = name or redact_whip_url(self.url)
+        self.name = name or redact_url(self.url)
         self._token = token or None
         self.request_timeout = request_timeout
         self.connect_timeout = connect_timeout
