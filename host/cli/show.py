@@ -14,6 +14,7 @@ from host.cli import options
 from host.compose.compositor import Compositor
 from host.compose.layout import layout_for
 from host.errors import ConfigError
+from host.script.guard import PriceGuard
 from host.script.running_order import running_order
 from host.script.steering import Steering
 from host.script.template_writer import TemplateWriter
@@ -99,7 +100,9 @@ class Show:
         pack = load_pack(opts.avatar)
         presenter = Presenter(pack, height=layout.presenter_box.h, seed=opts.seed)
         voice = voice_from_profile(profile)
-        builder = SegmentBuilder(voice, lang, sample_rate=AUDIO_RATE, clock=clock)
+        builder = SegmentBuilder(
+            voice, lang, sample_rate=AUDIO_RATE, clock=clock, guard=PriceGuard(now=clock)
+        )
         writer = TemplateWriter(seed=opts.seed, clock=clock)
         picture = Picture(Compositor(layout, presenter), presenter, builder.overlay(on_air[0]))
         return cls(

@@ -11,6 +11,7 @@ from host.catalog.model import Product
 from host.compose.label import ai_label
 from host.compose.overlay import OverlayState
 from host.errors import HostcastError
+from host.script.guard import PriceGuard
 from host.script.line import Line
 from host.segment.captions import caption_track
 from host.segment.cards import card_for
@@ -35,8 +36,11 @@ class SegmentBuilder:
         sample_rate: int,
         clock: Callable[[], datetime],
         pause: float = PAUSE_AFTER_LINE,
+        guard: PriceGuard | None = None,
     ) -> None:
         self._voice = voice
+        self._guard = guard
+        self.refused = 0  # lines the guard kept off air
         self._lang = lang
         self._rate = sample_rate
         self._clock = clock
@@ -63,6 +67,13 @@ class SegmentBuilder:
         """Segments for each line in turn; a line that fails is logged and skipped."""
         failures = 0
         for line, product in order:
+            if self._guard is not None:
+                verdict = self._guard.check(line, product)
+                if not verdict.ok:  # rule 6: nothing goes on air unchecked
+                    self.refused += 1
+                    log.warning("kept off air (%s): %s: %s", line.source, line.text,
+                                "; ".join(verdict.reasons))
+                    continue
             try:
                 segment = self.build(line, product)
             except Exception as exc:  # one bad line must not take the stream off air
