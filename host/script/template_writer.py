@@ -26,7 +26,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _applies(kind: str, product: Product, now: datetime) -> bool:
+def kind_applies(kind: str, product: Product, now: datetime) -> bool:
     """Whether a product has what a kind of line talks about (a deal, an end date, options)."""
     if kind == "deal":
         return product.sale_active(now)
@@ -136,7 +136,7 @@ class TemplateWriter:
             raise ValueError(f"unknown kind of line {kind!r} (known: {', '.join(KINDS)})")
         if kind in PRODUCT_KINDS and product is None:
             raise ValueError(f"'{kind}' lines are about a product; none was given")
-        if product is not None and not _applies(kind, product, self._clock()):
+        if product is not None and not kind_applies(kind, product, self._clock()):
             return []
         if kind == "features" and product is not None:
             said = [

@@ -1,0 +1,1 @@
+"""Pitch writers backed by a chat model, grounded in the catalog and checked before air."""

@@ -1,0 +1,193 @@
+"""A pitch writer that asks a chat model, checks every line, and falls back to templates."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from host.catalog.model import Product
+from host.script import spoken
+from host.script.line import Line
+from host.script.llm import prompt
+from host.script.llm.cache import PitchCache
+from host.script.llm.openai_client import ChatModel
+from host.script.llm.parse import parse_lines
+from host.script.template_writer import TemplateWriter, kind_applies, utc_now
+from host.script.writer import KINDS, PRODUCT_KINDS
+
+log = logging.getLogger(__name__)
+
+MAX_RECENT = 12
+
+
+class Verdict(Protocol):
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def reasons(self) -> tuple[str, ...]: ...
+
+
+class LineCheck(Protocol):
+    """The guard every line passes before air (PriceGuard in host.script.guard)."""
+
+    def check(self, line: Line, product: Product | None) -> Verdict: ...
+
+
+@dataclass
+class WriterStats:
+    """Counters for metrics: lines aired from the model, refused, and template fallbacks."""
+
+    generated: int = 0
+    refused: int = 0
+    fallbacks: int = 0
+    cached: int = 0
+    dropped: int = 0  # template lines that failed the check
+
+
+class _Refused(Exception):
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+class LlmWriter:
+    """Writes with a chat model under a deadline; every line it returns passed `check`."""
+
+    def __init__(
+        self,
+        client: ChatModel,
+        fallback: TemplateWriter,
+        check: LineCheck,
+        *,
+        deadline: float = 2.0,
+        style: str = "energetic",
+        cache: PitchCache | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        memory: timedelta = timedelta(minutes=5),
+        temperature: float = 0.8,
+    ) -> None:
+        if deadline <= 0:
+            raise ValueError(f"deadline must be positive, got {deadline}")
+        if style not in prompt.STYLES:
+            raise ValueError(f"unknown style {style!r} (known: {', '.join(prompt.STYLES)})")
+        self.client = client
+        self.fallback = fallback
+        self.check = check
+        self.deadline = deadline
+        self.style = style
+        self.cache = cache
+        self.memory = memory
+        self.temperature = temperature
+        self.stats = WriterStats()
+        self._clock = clock
+        self._recent: deque[tuple[datetime, str]] = deque(maxlen=MAX_RECENT)
+
+    @property
+    def source(self) -> str:
+        return f"llm:{self.client.name}"
+
+    def _recent_texts(self, now: datetime) -> list[str]:
+        return [text for at, text in self._recent if now - at <= self.memory]
+
+    def _refusals(self, lines: Sequence[Line], product: Product | None) -> list[str]:
+        reasons: list[str] = []
+        for line in lines:
+            verdict = self.check.check(line, product)
+            if not verdict.ok:
+                reasons.append(f"{line.text!r}: {'; '.join(verdict.reasons) or 'refused'}")
+        return reasons
+
+    async def _ask(
+        self, product: Product | None, kind: str, lang: str, now: datetime, refused: list[str]
+    ) -> list[Line]:
+        count = 1
+        if kind == "features" and product is not None:
+            count = max(1, min(3, len(product.product_highlights)))
+        messages = prompt.messages(
+            product,
+            kind,
+            lang,
+            style=self.style,
+            now=now,
+            recent=self._recent_texts(now),
+            count=count,
+            refused=refused,
+        )
+        answer = await self.client.complete(
+            messages, temperature=self.temperature, max_tokens=120 * count + 60
+        )
+        return parse_lines(answer, product, kind, lang, now=now, source=self.source)
+
+    async def _generate(
+        self, product: Product | None, kind: str, lang: str, now: datetime
+    ) -> list[Line]:
+        """Model lines that all pass the check: one retry with the reasons, else _Refused."""
+        refused: list[str] = []
+        for _ in range(2):
+            lines = await self._ask(product, kind, lang, now, refused)
+            refused = self._refusals(lines, product)
+            if not refused:
+                return lines
+            self.stats.refused += len(refused)
+            log.warning("%s %s/%s refused: %s", self.source, kind, lang, " | ".join(refused))
+        raise _Refused(refused)
+
+    def _templates(self, product: Product | None, kind: str, lang: str) -> list[Line]:
+        self.stats.fallbacks += 1
+        kept: list[Line] = []
+        for line in self.fallback.lines(product, kind, lang):
+            reasons = self._refusals([line], product)
+            if reasons:
+                self.stats.dropped += 1
+                log.error("template line dropped by the check (%s): %s", line.source, reasons[0])
+            else:
+                kept.append(line)
+        return kept
+
+    def _from_cache(
+        self, product: Product | None, kind: str, lang: str, now: datetime
+    ) -> list[Line] | None:
+        if self.cache is None:
+            return None
+        lines = self.cache.get(product, kind, lang, self.style, self.client.name, now)
+        if lines is None or self._refusals(lines, product):
+            return None
+        self.stats.cached += len(lines)
+        return lines
+
+    async def write(self, product: Product | None, kind: str, lang: str) -> list[Line]:
+        """Checked lines of one kind: the model's within the deadline, else the templates'."""
+        lang = spoken.check_lang(lang)
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind of line {kind!r} (known: {', '.join(KINDS)})")
+        if kind in PRODUCT_KINDS and product is None:
+            raise ValueError(f"'{kind}' lines are about a product; none was given")
+        now = self._clock()
+        if product is not None and not kind_applies(kind, product, now):
+            return []
+        lines = self._from_cache(product, kind, lang, now)
+        if lines is None:
+            try:
+                lines = await asyncio.wait_for(
+                    self._generate(product, kind, lang, now), self.deadline
+                )
+            except TimeoutError:
+                log.warning(
+                    "%s %s/%s: no answer within %.1f s", self.source, kind, lang, self.deadline
+                )
+            except Exception as exc:  # errors are values here: the stream goes on
+                log.warning("%s %s/%s failed: %s", self.source, kind, lang, exc)
+            else:
+                self.stats.generated += len(lines)
+                if self.cache is not None:
+                    self.cache.put(product, kind, lang, self.style, self.client.name, now, lines)
+        if lines is None:
+            lines = self._templates(product, kind, lang)
+        self._recent.extend((now, line.text) for line in lines)
+        return lines
