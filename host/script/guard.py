@@ -22,7 +22,9 @@ from host.script.stated import (
     DEADLINES,
     FREE,
     MONEY,
+    NEXT_DAY_DEADLINES,
     PERCENT,
+    SAME_DAY_DEADLINES,
     dates_named,
     figures,
     leftover_numbers,
@@ -131,18 +133,9 @@ def _add_sale_end(allowed: _Allowed, end: datetime, now: datetime) -> None:
     for n in (last.day, end.hour, end.minute, days):
         _add_number(allowed, Decimal(n), percent=False)
     if days == 0:
-        allowed.deadlines |= {
-            "tonight",
-            "ce soir",
-            "last day",
-            "dernier jour",
-            "today only",
-            "aujourd'hui seulement",
-            "midnight",
-            "minuit",
-        }
+        allowed.deadlines |= SAME_DAY_DEADLINES
     elif days == 1:
-        allowed.deadlines |= {"tomorrow", "demain"}
+        allowed.deadlines |= NEXT_DAY_DEADLINES
 
 
 def allowed_for(product: Product, now: datetime) -> _Allowed:

@@ -92,18 +92,13 @@ MONTHS = _words(
 )
 # English months that are also common words count only beside a number: "May 30".
 _AMBIGUOUS_MONTHS = frozenset({"may", "march"})
-DEADLINES = (
-    "tomorrow",
-    "demain",
-    "tonight",
-    "ce soir",
-    "last day",
-    "dernier jour",
-    "today only",
-    "aujourd'hui seulement",
-    "midnight",
-    "minuit",
+# Deadline words, by the days left that make them true.
+SAME_DAY_DEADLINES = frozenset(
+    {"tonight", "ce soir", "last day", "dernier jour", "today only",
+     "aujourd'hui seulement", "midnight", "minuit"}
 )
+NEXT_DAY_DEADLINES = frozenset({"tomorrow", "demain"})
+DEADLINES = tuple(sorted(SAME_DAY_DEADLINES | NEXT_DAY_DEADLINES))
 FREE = re.compile(
     r"(?<![\w-])(?:free|for nothing|gratuit|gratuite|gratuits|gratuites|gratos|offert|offerte"
     r"|offerts|offertes|pour rien)(?![\w-])"
