@@ -28,3 +28,11 @@ def voices_dir() -> Path:
 
 def avatars_dir() -> Path:
     return asset_root() / "avatars"
+
+
+def shown(path: Path) -> str:
+    """A path as a user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -62,3 +63,13 @@ def templates(tmp_path: Path) -> Path:
     folder = tmp_path / "scripts_templates"
     shutil.copytree(paths.templates_dir(), folder)
     return folder
+
+
+def require_module(name: str, hint: str) -> None:
+    """Skip when an optional extra is missing, except in CI, where it must be installed."""
+    try:
+        __import__(name)
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must install {name} ({hint}): bin/setup dev installs it")
+        pytest.skip(f"{name} is not installed ({hint})")

@@ -367,6 +367,8 @@ def test_refusals_are_audited_as_json_lines(tmp_path: Path, candle: Product) -> 
         "time": "2026-11-18T15:00:00+00:00",
         "product_id": "candle-lavender",
         "lang": "fr",
+        "kind": "deal",
+        "source": "",
         "text": "Seulement 9,90 € !",
         "caption": "Seulement 9,90 € !",
         "reasons": [
@@ -397,3 +399,10 @@ def test_typed_line_uses_the_guard(candle: Product) -> None:
     with pytest.raises(ValueError, match="testimonial claim"):
         typed_line("J'ai testé, c'est top.", candle, "fr", AT)
     assert NOW == AT
+
+
+def test_free_in_a_compound_the_catalog_uses_is_not_a_price(serum: Product) -> None:
+    # The serum's highlight says "Fragrance free"; "free" alone still names a price.
+    assert verdict("Fragrance free.", serum, "en").ok
+    assert not verdict("Free today!", serum, "en").ok
+    assert not verdict("Paraben free.", serum, "en").ok

@@ -18,8 +18,27 @@ def test_fenced_answer_and_french_facts(serum: Product) -> None:
 
 @pytest.mark.parametrize(
     ("answer", "message"),
-    [("not json", "not JSON"), ('{"text": "hi"}', 'no "lines"'), ('{"lines": [""]}', "line 0")],
+    [
+        ('{"lines": ["cut', "not JSON"),
+        ('{"text": "hi"}', 'no "lines"'),
+        ('{"lines": [""]}', "line 0"),
+        ("Here are your lines:\n\n", "no line to say"),
+    ],
 )
 def test_malformed_answers_say_what_is_wrong(serum: Product, answer: str, message: str) -> None:
     with pytest.raises(ParseError, match=message):
         parse_lines(answer, serum, "intro", "en", now=NOW, source="llm:m")
+
+
+def test_plain_text_answers_are_lines_without_decoration(serum: Product) -> None:
+    answer = (
+        "Sure! Here are two lines:\n"
+        "1. \u201cMeet the Vitamin C Glow Serum.\u201d\n"
+        "- Only twenty-seven euros ninety today!\n\n"
+    )
+    lines = parse_lines(answer, serum, "deal", "en", now=NOW, source="llm:m")
+    assert [line.text for line in lines] == [
+        "Meet the Vitamin C Glow Serum.",
+        "Only twenty-seven euros ninety today!",
+    ]
+    assert lines[1].facts == {"sale_price": "27.90 EUR"}

@@ -14,6 +14,7 @@ from llm_server import FakeChatServer, Reply, pitch
 from host.catalog.model import Product
 from host.script.line import Line
 from host.script.llm import prompt
+from host.script.llm.breaker import Breaker
 from host.script.llm.cache import PitchCache
 from host.script.llm.openai_client import OpenAIChat
 from host.script.llm.writer import LlmWriter
@@ -135,9 +136,18 @@ def test_slow_model_gives_template_lines_within_the_deadline(serum: Product) -> 
 
 
 def test_malformed_answer_falls_back_at_once(serum: Product) -> None:
-    lines, writer, server = run([Reply("Sure! Here is your pitch: lines...")], RefuseWords(), serum)
+    lines, writer, server = run([Reply('{"lines": ["Only twenty')], RefuseWords(), serum)
     assert len(server.requests) == 1 and "deal.j2" in lines[0].source
     assert writer.stats.fallbacks == 1
+
+
+def test_price_line_that_states_no_price_is_refused(serum: Product) -> None:
+    chatter = Reply("Sure! Here is your pitch: what a deal.")
+    lines, writer, server = run([chatter, chatter], RefuseWords(), serum)
+    assert len(server.requests) == 2 and "deal.j2" in lines[0].source
+    assert writer.stats.refused == 2
+    retry = server.requests[1]["messages"][1]["content"]
+    assert "states no sale_price" in retry
 
 
 def test_failing_template_line_is_dropped_never_aired(serum: Product) -> None:
@@ -168,11 +178,9 @@ def test_data_cannot_close_its_own_block(serum: Product) -> None:
 def test_cache_skips_the_model_until_the_price_changes(serum: Product, tmp_path: Path) -> None:
     async def go() -> tuple[int, int, int]:
         counts = []
-        async with FakeChatServer(
-            [pitch(GOOD), pitch(GOOD), pitch("Now only nineteen euros!")]
-        ) as s:
+        async with FakeChatServer([pitch(GOOD), pitch("Now only nineteen euros!")]) as s:
             for product in (serum, serum, replace(serum, sale_price=eur("19.00"))):
-                cache = PitchCache(tmp_path / "pitches.sqlite")  # a restart each time
+                cache = PitchCache(tmp_path / "pitches.sqlite", variants=1)  # restart each time
                 writer = make_writer(s, RefuseWords(), cache=cache)
                 await writer.write(product, "deal", "en")
                 await writer.client.close()  # type: ignore[attr-defined]
@@ -198,3 +206,80 @@ def test_api_key_is_sent_as_bearer() -> None:
         assert asyncio.run(go())["Authorization"] == "Bearer sk-test"
     finally:
         del os.environ["HOSTCAST_TEST_KEY"]
+
+
+def test_a_model_that_keeps_failing_is_left_alone_for_a_while(serum: Product) -> None:
+    async def go() -> tuple[LlmWriter, FakeChatServer, list[list[Line]]]:
+        async with FakeChatServer([Reply(status=500)] * 20) as server:
+            client = OpenAIChat(server.url, "test-model", timeout=5.0, retries=0)
+            breaker = Breaker(failures=2, cooldown=60.0)
+            writer = LlmWriter(
+                client, TemplateWriter(clock=lambda: NOW), RefuseWords(), clock=lambda: NOW,
+                breaker=breaker,
+            )
+            said = [await writer.write(serum, "intro", "en") for _ in range(5)]
+            await client.close()
+            return writer, server, said
+
+    writer, server, said = asyncio.run(go())
+    assert len(server.requests) == 2  # two failures open the breaker; three writes skip it
+    assert writer.stats.failed == 2 and writer.stats.skipped == 3
+    assert all("intro.j2" in lines[0].source for lines in said)
+
+
+def test_breaker_cools_down_doubles_and_closes_on_success() -> None:
+    now = [0.0]
+    breaker = Breaker(failures=2, cooldown=10.0, max_cooldown=25.0, clock=lambda: now[0])
+    breaker.failed()
+    assert breaker.allows()
+    breaker.failed()
+    assert not breaker.allows()
+    breaker.failed()  # a request sent before it opened fails late: no longer cool-down
+    now[0] = 10.0
+    assert breaker.allows()  # one try after the cool-down
+    breaker.failed()
+    assert not breaker.allows()
+    now[0] = 29.9
+    assert not breaker.allows()  # twice as long: 20 s
+    now[0] = 30.0
+    breaker.failed()
+    now[0] = 54.9
+    assert not breaker.allows()  # 40 s capped at 25 s
+    now[0] = 55.0
+    breaker.succeeded()
+    breaker.failed()
+    assert breaker.allows() and breaker.opened == 3
+
+
+def test_cache_keeps_variants_and_airs_them_in_turn(serum: Product, tmp_path: Path) -> None:
+    other = "Vitamin C Glow Serum: twenty-seven euros ninety today, not thirty-nine euros ninety."
+
+    async def go() -> tuple[list[str], FakeChatServer]:
+        said = []
+        async with FakeChatServer([pitch(GOOD), pitch(other), Reply(status=500)]) as server:
+            for _ in range(5):
+                cache = PitchCache(tmp_path / "pitches.sqlite", variants=2)
+                writer = make_writer(server, RefuseWords(), cache=cache)
+                said += [line.text for line in await writer.write(serum, "deal", "en")]
+                await writer.client.close()  # type: ignore[attr-defined]
+                cache.close()
+        return said, server
+
+    said, server = asyncio.run(go())
+    assert len(server.requests) == 2  # two variants asked for, then the cache answers
+    assert said == [GOOD, other, GOOD, other, GOOD]
+
+
+def test_a_failing_model_falls_back_on_its_earlier_answer(serum: Product, tmp_path: Path) -> None:
+    async def go() -> list[str]:
+        said = []
+        async with FakeChatServer([pitch(GOOD), Reply(status=404)]) as server:
+            cache = PitchCache(tmp_path / "pitches.sqlite", variants=3)
+            writer = make_writer(server, RefuseWords(), cache=cache)
+            for _ in range(2):
+                said += [line.text for line in await writer.write(serum, "deal", "en")]
+            await writer.client.close()  # type: ignore[attr-defined]
+            cache.close()
+        return said
+
+    assert asyncio.run(go()) == [GOOD, GOOD]

@@ -60,7 +60,7 @@ def small_show(**options: object) -> Show:
 
 def segments(show: Show) -> Iterator[Segment]:
     on_air = [p for p in show.loaded.products if p.orderable]
-    return show.builder.segments(running_order(show.writer, on_air, show.lang))
+    return show.builder.segments(running_order(show.writer.script, on_air, show.lang))
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from PIL import Image
 
 from host.avatar.pose import VISEMES
 from host.errors import AvatarError
-from host.paths import avatars_dir
+from host.paths import avatars_dir, shown
 
 EYES = ("open", "half", "closed")
 MANIFEST = "manifest.toml"
@@ -83,12 +83,6 @@ def load_pack(path_or_name: str | Path) -> AvatarPack:
     return _Reader(_find(path_or_name)).pack()
 
 
-def shown(path: Path) -> str:
-    """A path as a user would type it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _find(path_or_name: str | Path) -> Path:

@@ -129,4 +129,5 @@ class LiveShow:
             ],
             "pinned": self.steering.pinned,
             "paused": self.steering.paused,
+            "writer": self.show.stats(),
         }

@@ -9,6 +9,7 @@ from typing import Any
 from host.cli import options
 from host.cli.progress import ProgressBar
 from host.cli.show import Show, ShowOptions
+from host.cli.writer_setup import add_writer_options, writer_options, writer_summary
 from host.errors import ConfigError
 
 
@@ -41,6 +42,7 @@ def add_show_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--preset", default="veryfast", help="x264 preset: speed against size (veryfast)"
     )
+    add_writer_options(parser)
 
 
 def show_options(args: argparse.Namespace) -> ShowOptions:
@@ -55,6 +57,7 @@ def show_options(args: argparse.Namespace) -> ShowOptions:
         at=options.moment(args.at) if args.at else None,
         currency=args.currency,
         preset=args.preset,
+        writer=writer_options(args),
     )
 
 
@@ -63,10 +66,15 @@ def run_render(args: argparse.Namespace) -> int:
         raise ConfigError(f"--duration: must be between 0 and 86400 s, got {args.duration}")
     show = Show.open(show_options(args))
     bar = ProgressBar(f"render {args.out.name}", args.duration)
-    report = show.render(args.out, args.duration, progress=bar)
+    try:
+        report = show.render(args.out, args.duration, progress=bar)
+    finally:
+        show.close()
     speed = args.duration / report.cpu_seconds if report.cpu_seconds else 0.0
     print(
         f"wrote {args.out}: {report.frames} frames, {report.audio_samples} audio samples, "
         f"{report.segments} lines, {speed:.1f} stream-seconds per CPU-second"
     )
+    print(writer_summary(show.stats()))
     return 0
+

@@ -11,11 +11,14 @@ from typing import Any
 from host.catalog import load_catalog
 from host.catalog.model import Product
 from host.cli import options
+from host.cli.writer_setup import ShowWriter, add_writer_options, writer_options, writer_summary
 from host.errors import ConfigError
+from host.script.guard import PriceGuard
 from host.script.line import Line
 from host.script.product_rotation import weight
 from host.script.running_order import running_order
 from host.script.template_writer import TemplateWriter
+from host.script.writer import ScriptWriter
 
 
 def register(commands: Any) -> None:
@@ -43,11 +46,12 @@ def register(commands: Any) -> None:
     )
     script.add_argument("--currency", help="currency of prices written without one")
     script.add_argument("--templates", type=Path, help="template folder (default: bundled)")
+    add_writer_options(script)
     script.set_defaults(run=run_script)
 
 
 def _one_product(
-    writer: TemplateWriter, product: Product, lang: str, count: int
+    writer: ScriptWriter, product: Product, lang: str, count: int
 ) -> Iterator[tuple[Line, Product | None]]:
     """`count` pitches of one product, sold out or not, as `--product` asks."""
     for turn in range(count):
@@ -59,7 +63,7 @@ def _one_product(
 
 
 def _order(
-    writer: TemplateWriter,
+    writer: ScriptWriter,
     products: tuple[Product, ...],
     lang: str,
     args: argparse.Namespace,
@@ -85,8 +89,9 @@ def _order(
     )
 
 
-def _print(line: Line) -> None:
-    print(f"  [{line.kind}] {line.text}")
+def _print(line: Line, shown_source: bool = False) -> None:
+    by = f"  ({line.source})" if shown_source else ""
+    print(f"  [{line.kind}] {line.text}{by}")
     if line.caption != line.text:
         print(f"      screen: {line.caption}")
     if line.facts:
@@ -99,13 +104,24 @@ def run_script(args: argparse.Namespace) -> int:
     moment = options.moment(args.at)
     loaded = load_catalog(args.catalog, default_currency=args.currency)
     lang = options.language(args.lang, loaded.products)
-    writer = TemplateWriter(args.templates, seed=args.seed, clock=lambda: moment)
+    templates = TemplateWriter(args.templates, seed=args.seed, clock=lambda: moment)
+    opts = writer_options(args)
+    guard = PriceGuard(now=lambda: moment, audit=opts.audit_log)
+    writer = ShowWriter(opts, templates, guard, lambda: moment)
     current = None
-    for line, product in _order(writer, loaded.products, lang, args, moment):
-        if line.product_id is not None and product is not None and product.id != current:
-            current = product.id
-            print(f"\n== {product.title} ({product.id})")
-        _print(line)
+    try:
+        for line, product in _order(writer.script, loaded.products, lang, args, moment):
+            if line.product_id is not None and product is not None and product.id != current:
+                current = product.id
+                print(f"\n== {product.title} ({product.id})")
+            verdict = guard.check(line, product)
+            _print(line, shown_source=writer.llm is not None)
+            if not verdict.ok:  # a template the guard refuses: on air it would be skipped
+                print("      REFUSED: " + "; ".join(verdict.reasons))
+    finally:
+        writer.close()
+    if writer.llm is not None:
+        print("\n" + writer_summary({**writer.stats(), "guard_refused": 0}))
     for problem in loaded.problems:
         print(f"note: {problem}")
     return 0

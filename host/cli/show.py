@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from host.avatar.pack import load_pack
 from host.avatar.presenter import Presenter
 from host.catalog import CatalogLoad, load_catalog
 from host.cli import options
+from host.cli.writer_setup import ShowWriter, WriterOptions
 from host.compose.compositor import Compositor
 from host.compose.layout import layout_for
 from host.errors import ConfigError
@@ -40,6 +42,7 @@ class ShowOptions:
     preset: str = "veryfast"
     threads: int = 0  # x264 threads; 0: x264 chooses
     opening: bool = True  # greet and disclose before the first pitch
+    writer: WriterOptions = field(default_factory=WriterOptions)
 
 
 class Show:
@@ -50,7 +53,7 @@ class Show:
         loaded: CatalogLoad,
         settings: VideoSettings,
         builder: SegmentBuilder,
-        writer: TemplateWriter,
+        writer: ShowWriter,
         picture: Picture,
         lang: str,
         *,
@@ -100,10 +103,10 @@ class Show:
         pack = load_pack(opts.avatar)
         presenter = Presenter(pack, height=layout.presenter_box.h, seed=opts.seed)
         voice = voice_from_profile(profile)
-        builder = SegmentBuilder(
-            voice, lang, sample_rate=AUDIO_RATE, clock=clock, guard=PriceGuard(now=clock)
-        )
-        writer = TemplateWriter(seed=opts.seed, clock=clock)
+        guard = PriceGuard(now=clock, audit=opts.writer.audit_log)
+        builder = SegmentBuilder(voice, lang, sample_rate=AUDIO_RATE, clock=clock, guard=guard)
+        templates = TemplateWriter(seed=opts.seed, clock=clock)
+        writer = ShowWriter(opts.writer, templates, guard, clock)
         picture = Picture(Compositor(layout, presenter), presenter, builder.overlay(on_air[0]))
         return cls(
             loaded, settings, builder, writer, picture, lang, opening=opts.opening, clock=clock,
@@ -119,7 +122,7 @@ class Show:
         come back on time; without it the rotation estimates air time from the text.
         """
         order = running_order(
-            self.writer,
+            self.writer.script,
             list(self.loaded.products),
             self.lang,
             opening=self.opening,
@@ -129,6 +132,14 @@ class Show:
             steering=steering,
         )
         return self.builder.segments(order)
+
+    def stats(self) -> dict[str, Any]:
+        """Who writes, what the model wrote, and how many lines the guard kept off air."""
+        return {**self.writer.stats(), "guard_refused": self.builder.refused}
+
+    def close(self) -> None:
+        """Stops the model writer's thread, if there is one; safe to call twice."""
+        self.writer.close()
 
     def render(
         self,

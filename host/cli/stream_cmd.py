@@ -16,6 +16,7 @@ from typing import Any
 from host.cli.live import LiveShow
 from host.cli.render_cmd import add_show_options, show_options
 from host.cli.show import Show
+from host.cli.writer_setup import writer_summary
 from host.errors import ConfigError
 from host.script.steering import Steering
 from host.segment.segment import Segment
@@ -103,7 +104,11 @@ def _aired(segment: Segment, at: float) -> None:
     minutes, seconds = divmod(int(at), 60)
     hours, minutes = divmod(minutes, 60)
     about = f" [{segment.product_id}]" if segment.product_id else ""
-    print(f"{hours:02d}:{minutes:02d}:{seconds:02d} {segment.kind}{about}: {segment.text}")
+    by = f" ({segment.source})" if segment.source.startswith("llm:") else ""
+    print(
+        f"{hours:02d}:{minutes:02d}:{seconds:02d} {segment.kind}{about}{by}: {segment.text}",
+        flush=True,
+    )
 
 
 def _preview(
@@ -175,7 +180,7 @@ def run_stream(args: argparse.Namespace) -> int:
             thread.join(timeout=0.2)
             if args.status_every and time.monotonic() - last_status >= args.status_every:
                 last_status = time.monotonic()
-                _print_status(playout, broadcast)
+                _print_status(playout, broadcast, show)
     finally:
         stop.set()
         thread.join(timeout=10)
@@ -184,11 +189,12 @@ def run_stream(args: argparse.Namespace) -> int:
         if preview is not None:
             preview[1].stop()
         broadcast.close()
-    _print_status(playout, broadcast)
+        show.close()
+    _print_status(playout, broadcast, show)
     return 0
 
 
-def _print_status(playout: Playout, broadcast: Broadcast) -> None:
+def _print_status(playout: Playout, broadcast: Broadcast, show: Show) -> None:
     stats = playout.stats
     late = stats.lateness
     parts = [
@@ -204,4 +210,5 @@ def _print_status(playout: Playout, broadcast: Broadcast) -> None:
             f"{health.dropped_bytes // 1024} KiB dropped, {health.reconnects} reconnects"
             + (f" ({trouble})" if trouble else "")
         )
+    parts.append(writer_summary(show.stats()))
     print("status: " + " | ".join(parts), file=sys.stderr, flush=True)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -16,8 +14,10 @@ from babel.dates import format_date
 
 from host.catalog.model import Money, Product
 from host.script import spoken
+from host.script.audit import AuditLog
 from host.script.claims import CATALOG_MAY_STATE, DEFAULT_DENY_LIST, DenyList, fold
 from host.script.line import Line
+from host.script.prose import WORD, is_common_word, prose_reasons
 from host.script.stated import (
     DEADLINES,
     FREE,
@@ -32,28 +32,12 @@ from host.script.stated import (
     remove,
 )
 
-log = logging.getLogger(__name__)
-
 
 def _words(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
 MAX_CHARS = 400
-# A line is judged for language only once it holds this many stopwords of either language.
-MIN_STOPWORDS = 3
-_STOPWORDS = {
-    "fr": _words(
-        "le la les un une des du de et est c'est en au aux pour avec sur dans ce cette ces "
-        "vous nous il elle qui que ne pas plus tout tres son sa ses votre vos on d'un d'une "
-        "l'offre a"
-    ),
-    "en": _words(
-        "the a an and is it's it of to for with on in this that these you we he she who "
-        "not more all very its your our be are at from just right now"
-    ),
-}
-_WORD = re.compile(r"[\w']+")
 
 
 @dataclass(frozen=True)
@@ -163,7 +147,7 @@ def allowed_for(product: Product, now: datetime) -> _Allowed:
             if figure.kind == MONEY:
                 allowed.money |= {(value, code) for code in figure.currencies}
             _add_number(allowed, value, percent=figure.kind == PERCENT)
-    allowed.words |= set(_WORD.findall(allowed.catalog_text))
+    allowed.words |= set(WORD.findall(allowed.catalog_text))
     return allowed
 
 
@@ -197,20 +181,18 @@ def _number_reasons(text: str, allowed: _Allowed) -> list[str]:
         if deadline not in allowed.deadlines and remove(rest, deadline) != rest:
             reasons.append(f"states the deadline {deadline!r}, not the sale's end")
     for match in FREE.finditer(rest):
-        if not allowed.free:
+        if not allowed.free and not _catalog_compound(rest, match, allowed.catalog_text):
             reasons.append(f"states a price: {match.group(0)!r}, the catalog price is not zero")
     return reasons
 
 
-def _lang_reason(text: str, lang: str) -> str | None:
-    words = _WORD.findall(fold(text))
-    counts = {code: sum(w in stop for w in words) for code, stop in _STOPWORDS.items()}
-    other = max((c for c in counts if c != lang), key=lambda c: counts[c], default=None)
-    if other is None or counts[other] < MIN_STOPWORDS:
-        return None
-    if counts[other] > 2 * counts.get(lang, 0):
-        return f"reads as {other!r}, not {lang!r}"
-    return None
+def _catalog_compound(text: str, match: re.Match[str], catalog_text: str) -> bool:
+    """Whether "free" is part of a compound the catalog itself uses: "fragrance free"."""
+    before = WORD.findall(text[: match.start()])
+    if not before or is_common_word(before[-1]):
+        return False  # "everything is free" is a price claim, whoever wrote it
+    word = match.group(0)
+    return any(f"{before[-1]}{sep}{word}" in catalog_text for sep in (" ", "-"))
 
 
 def _dedupe(reasons: Iterable[str]) -> tuple[str, ...]:
@@ -228,7 +210,7 @@ class PriceGuard:
     ) -> None:
         self._now = now
         self._deny = deny or DEFAULT_DENY_LIST
-        self._audit = audit
+        self.audit = AuditLog(audit) if audit is not None else None
 
     def check(self, line: Line, product: Product | None) -> Verdict:
         """The verdict on `line` about `product` (None: a line about no product)."""
@@ -251,9 +233,7 @@ class PriceGuard:
                     continue
                 shown = matched if "{n}" in claim.phrase else claim.phrase
                 reasons.append(f"{name}: {claim.category} claim {shown!r} is not allowed")
-            wrong = _lang_reason(said, lang)
-            if wrong:
-                reasons.append(f"{name}: {wrong}")
+            reasons += [f"{name}: {why}" for why in prose_reasons(said, lang)]
         if reasons:
             return self._refused(line, product, lang, now, reasons)
         return Verdict(True)
@@ -262,18 +242,7 @@ class PriceGuard:
         self, line: Line, product: Product | None, lang: str, now: datetime, reasons: list[str]
     ) -> Verdict:
         verdict = Verdict(False, _dedupe(reasons))
-        if self._audit is not None:
-            entry = {
-                "time": now.isoformat(),
-                "product_id": product.id if product is not None else line.product_id,
-                "lang": lang,
-                "text": line.text,
-                "caption": line.caption,
-                "reasons": list(verdict.reasons),
-            }
-            try:
-                with self._audit.open("a", encoding="utf-8") as out:
-                    out.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            except OSError as err:
-                log.warning("guard audit %s: cannot write (%s)", self._audit, err)
+        if self.audit is not None:
+            about = product.id if product is not None else line.product_id
+            self.audit.refused(replace(line, lang=lang), about, now, verdict.reasons)
         return verdict

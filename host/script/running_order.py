@@ -9,7 +9,8 @@ from host.catalog.model import Product
 from host.script.line import Line
 from host.script.product_rotation import ProductRotation, RotationState
 from host.script.steering import Steering
-from host.script.template_writer import TemplateWriter, utc_now
+from host.script.template_writer import utc_now
+from host.script.writer import ScriptWriter
 
 SHOW_INTERVAL = 600.0  # seconds of air between two greetings with the AI disclosure
 CHARS_PER_SECOND = 15.0  # a presenter's speaking pace, roughly, in English and French
@@ -34,7 +35,7 @@ class SpokenClock:
 
 
 def running_order(
-    writer: TemplateWriter,
+    writer: ScriptWriter,
     products: Catalog,
     lang: str,
     *,
@@ -72,7 +73,7 @@ def running_order(
 
 
 def _lines(
-    writer: TemplateWriter,
+    writer: ScriptWriter,
     catalog: Callable[[], Sequence[Product]],
     lang: str,
     rotation: ProductRotation,

@@ -11,13 +11,14 @@ from typing import Any
 from host import paths
 from host.catalog.model import Product
 from host.errors import TemplateError
+from host.paths import shown
 from host.script import spoken
 from host.script.facts import CAPTION, SPEECH, FactLog, product_context
 from host.script.line import Line
 from host.script.rotation import VariantRotation
 from host.script.template_check import check_variants
-from host.script.templates import Variant, load_variants, make_environment, render, shown
-from host.script.writer import KINDS, PRODUCT_KINDS
+from host.script.templates import Variant, load_variants, make_environment, render
+from host.script.writer import KINDS, PRODUCT_KINDS, pitch_kinds
 
 MAX_FEATURE_LINES = 3
 
@@ -152,11 +153,5 @@ class TemplateWriter:
 
     def pitch(self, product: Product, lang: str) -> list[Line]:
         """A whole pitch: introduction, features, options, price or deal, call to action."""
-        kinds = ["intro", "features", "options"]
-        if not product.orderable:
-            kinds.append("sold_out")
-        elif product.sale_active(self._clock()):
-            kinds += ["deal", "urgency", "call_to_action"]
-        else:
-            kinds += ["price", "call_to_action"]
+        kinds = pitch_kinds(product, self._clock())
         return [line for kind in kinds for line in self.lines(product, kind, lang)]

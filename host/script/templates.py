@@ -13,6 +13,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from host.errors import TemplateError
+from host.paths import shown
 
 # A line holding only `---` separates the variants of one kind in a template file.
 _SEPARATOR = re.compile(r"^---\s*$")
@@ -33,12 +34,6 @@ class Variant:
         return f"{shown(self.path)}:{self.line}"
 
 
-def shown(path: Path) -> str:
-    """A path as a user would type it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def clause(text: object) -> str:

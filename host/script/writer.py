@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from host.catalog.model import Product
@@ -25,3 +26,23 @@ KINDS = PRODUCT_KINDS + SHOW_KINDS
 
 class PitchWriter(Protocol):
     async def write(self, product: Product | None, kind: str, lang: str) -> list[Line]: ...
+
+
+class ScriptWriter(Protocol):
+    """What the running order asks, synchronously: lines of one kind, or a whole pitch."""
+
+    def lines(self, product: Product | None, kind: str, lang: str) -> list[Line]: ...
+
+    def pitch(self, product: Product, lang: str) -> list[Line]: ...
+
+
+def pitch_kinds(product: Product, now: datetime) -> list[str]:
+    """The kinds of line in a whole pitch: introduction, features, options, price or deal, call."""
+    kinds = ["intro", "features", "options"]
+    if not product.orderable:
+        kinds.append("sold_out")
+    elif product.sale_active(now):
+        kinds += ["deal", "urgency", "call_to_action"]
+    else:
+        kinds += ["price", "call_to_action"]
+    return kinds

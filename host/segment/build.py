@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
+from host.avatar.audio_visemes import audio_viseme_track
 from host.avatar.visemes import viseme_track
 from host.catalog.model import Product
 from host.compose.label import ai_label
@@ -54,12 +55,14 @@ class SegmentBuilder:
         speech = resample(self._voice.speak(line.text), self._rate)
         return Segment(
             speech=speech,
-            visemes=viseme_track(speech),
+            # Voices without timings (XTTS) get a mouth that follows the audio itself.
+            visemes=viseme_track(speech) if speech.phonemes else audio_viseme_track(speech),
             captions=caption_track(line.caption, speech.duration),
             overlay=self.overlay(product),
             kind=line.kind,
             product_id=line.product_id,
             text=line.text,
+            source=line.source,
             pause_after=self._pause,
         )
 

@@ -20,6 +20,7 @@ class Segment:
     kind: str = ""
     product_id: str | None = None
     text: str = ""
+    source: str = ""  # what wrote the line: a template file:line, or llm:MODEL
     pause_after: float = 0.0  # silence after the speech, before the next segment
     _viseme_starts: tuple[float, ...] = field(init=False, repr=False, compare=False)
     _caption_starts: tuple[float, ...] = field(init=False, repr=False, compare=False)

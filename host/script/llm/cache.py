@@ -5,25 +5,29 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 from datetime import datetime
 from pathlib import Path
 
 from host.catalog.model import Product
+from host.errors import ConfigError
 from host.script.line import Line
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS pitches (
+CREATE TABLE IF NOT EXISTS pitch_variants (
     product_id TEXT NOT NULL,
     version TEXT NOT NULL,
     kind TEXT NOT NULL,
     lang TEXT NOT NULL,
     style TEXT NOT NULL,
     model TEXT NOT NULL,
+    variant INTEGER NOT NULL,
     lines TEXT NOT NULL,
-    PRIMARY KEY (product_id, version, kind, lang, style, model)
+    used INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (product_id, version, kind, lang, style, model, variant)
 )
 """
-
+_KEY = "product_id=? AND version=? AND kind=? AND lang=? AND style=? AND model=?"
 
 def price_version(product: Product, now: datetime) -> str:
     """A hash of everything a pitch states: prices, sale, texts, options; a new price, a new key."""
@@ -57,17 +61,28 @@ def _line_row(line: Line) -> dict[str, object]:
 
 
 class PitchCache:
-    """Lines by (product, price version, kind, lang, style, model) in one SQLite file (WAL)."""
+    """Lines by (product, price version, kind, lang, style, model) in one SQLite file (WAL).
 
-    def __init__(self, path: Path | str) -> None:
+    Each key keeps up to `variants` answers, so a product that comes back every few minutes
+    is not pitched with the very same words all night. Safe to share between threads.
+    """
+
+    def __init__(self, path: Path | str, variants: int = 4) -> None:
+        if variants < 1:
+            raise ValueError(f"variants must be at least 1, got {variants}")
         self.path = Path(path)
+        self.variants = variants
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path))
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
-        self._db.commit()
+        try:
+            self._db = sqlite3.connect(str(path), check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(_SCHEMA)
+            self._db.commit()
+        except sqlite3.DatabaseError as exc:
+            raise ConfigError(f"pitch cache {self.path}: {exc}") from None
+        self._lock = threading.Lock()
 
     @staticmethod
     def _key(
@@ -77,18 +92,32 @@ class PitchCache:
             return ("", "", kind, lang, style, model)
         return (product.id, price_version(product, now), kind, lang, style, model)
 
+    def count(
+        self, product: Product | None, kind: str, lang: str, style: str, model: str, now: datetime
+    ) -> int:
+        """How many answers are stored for this key."""
+        key = self._key(product, kind, lang, style, model, now)
+        with self._lock:
+            row = self._db.execute(f"SELECT COUNT(*) FROM pitch_variants WHERE {_KEY}", key)
+            return int(row.fetchone()[0])
+
     def get(
         self, product: Product | None, kind: str, lang: str, style: str, model: str, now: datetime
     ) -> list[Line] | None:
-        """The lines stored for this key, or None."""
+        """The stored answer aired least often for this key (now counted once more), or None."""
         key = self._key(product, kind, lang, style, model, now)
-        row = self._db.execute(
-            "SELECT lines FROM pitches WHERE product_id=? AND version=? AND kind=? AND lang=? "
-            "AND style=? AND model=?",
-            key,
-        ).fetchone()
-        if row is None:
-            return None
+        with self._lock, self._db:
+            row = self._db.execute(
+                f"SELECT variant, lines FROM pitch_variants WHERE {_KEY} "
+                "ORDER BY used, variant LIMIT 1",
+                key,
+            ).fetchone()
+            if row is None:
+                return None
+            self._db.execute(
+                f"UPDATE pitch_variants SET used = used + 1 WHERE {_KEY} AND variant=?",
+                (*key, row[0]),
+            )
         return [
             Line(
                 text=item["text"],
@@ -99,7 +128,7 @@ class PitchCache:
                 facts=item["facts"],
                 source=item["source"],
             )
-            for item in json.loads(row[0])
+            for item in json.loads(row[1])
         ]
 
     def put(
@@ -112,12 +141,23 @@ class PitchCache:
         now: datetime,
         lines: list[Line],
     ) -> None:
+        """Stores a new answer (already aired once), replacing the most aired one when full."""
         key = self._key(product, kind, lang, style, model, now)
         blob = json.dumps([_line_row(line) for line in lines], ensure_ascii=False)
-        with self._db:
+        with self._lock, self._db:
+            taken = [
+                row[0]
+                for row in self._db.execute(
+                    f"SELECT variant FROM pitch_variants WHERE {_KEY} ORDER BY used DESC", key
+                )
+            ]
+            free = [n for n in range(self.variants) if n not in taken]
+            variant = free[0] if free else taken[0]
             self._db.execute(
-                "INSERT OR REPLACE INTO pitches VALUES (?, ?, ?, ?, ?, ?, ?)", (*key, blob)
+                "INSERT OR REPLACE INTO pitch_variants VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                (*key, variant, blob),
             )
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()

@@ -22,6 +22,10 @@ class LlmError(HostcastError):
     """The chat server failed, or answered something that is not a chat completion."""
 
 
+class ModelNotReady(LlmError):
+    """The model is still loading: not a failure, the templates fill in meanwhile."""
+
+
 class ChatModel(Protocol):
     """A chat model: messages in, the assistant's text out."""
 

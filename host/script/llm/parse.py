@@ -61,10 +61,38 @@ def stated_facts(text: str, product: Product, lang: str, now: datetime) -> dict[
     }
 
 
+# Bullets, numbering and quotes a model puts around plain-text lines.
+_DECORATION = re.compile(r"^(?:[-*\u2022]|\d+[.)])\s+")
+_QUOTES = "\"'\u201c\u201d\u00ab\u00bb "
+
+
+def _plain_texts(answer: str) -> list[str]:
+    """The lines of a plain-text answer (small local models rarely keep to JSON).
+
+    Bullets, numbering and quotes are stripped; a line ending in ':' is the model talking
+    about its answer ("Here are the lines:"), not something to say, and is dropped.
+    """
+    texts: list[str] = []
+    for raw in answer.splitlines():
+        text = _DECORATION.sub("", raw.strip()).strip(_QUOTES)
+        if text and not text.endswith(":"):
+            texts.append(" ".join(text.split()))
+    return texts
+
+
 def answer_texts(answer: str) -> list[str]:
-    """The lines of a {"lines": [...]} answer, or ParseError naming what is wrong."""
+    """The lines of a {"lines": [...]} answer, or of a plain-text one; ParseError otherwise.
+
+    An answer that starts like JSON must be valid JSON of that shape: a broken one is an
+    error, never read out as text.
+    """
     fenced = _FENCE.match(answer)
     body = fenced.group(1) if fenced else answer.strip()
+    if not body.startswith(("{", "[")):
+        texts = _plain_texts(body)
+        if not texts:
+            raise ParseError(f"model answer has no line to say: {answer[:80]!r}")
+        return texts[:MAX_LINES]
     try:
         data = json.loads(body)
     except json.JSONDecodeError as exc:
@@ -74,7 +102,7 @@ def answer_texts(answer: str) -> list[str]:
     lines = data.get("lines") if isinstance(data, dict) else None
     if not isinstance(lines, list) or not lines:
         raise ParseError(f'model answer has no "lines" list: {answer[:80]!r}')
-    texts: list[str] = []
+    texts = []
     for i, item in enumerate(lines[:MAX_LINES]):
         if not isinstance(item, str) or not item.strip():
             raise ParseError(f"model answer line {i} is not a non-empty string: {item!r}")
