@@ -93,8 +93,8 @@ def test_profiles_are_looked_up_under_hostcast_home(
         (GOOD.replace("pitch = 50", "pitch = -3"), "x.toml: pitch: must be a whole number"),
         (GOOD.replace("volume = 100", "volume = 300"), "x.toml: volume: must be a whole number"),
         (
-            GOOD.replace('"espeak"', '"coqui"'),
-            "x.toml: engine: must be one of espeak, got 'coqui'",
+            GOOD.replace('"espeak"', '"piper"'),
+            "x.toml: engine: must be one of espeak, coqui, got 'piper'",
         ),
         (GOOD.replace('language = "fr"\n', ""), "x.toml: language: missing"),
         (GOOD.replace('voice = "fr"\n', ""), "x.toml: voice: missing"),
