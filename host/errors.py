@@ -25,3 +25,7 @@ class VoiceError(HostcastError):
 
 class AvatarError(HostcastError):
     """An avatar pack is missing, broken, or asked for at a size it cannot be drawn."""
+
+
+class StateError(HostcastError):
+    """The state database cannot be opened, read or written."""

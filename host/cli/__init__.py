@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from host import __version__
-from host.cli import catalog_cmd, render_cmd, script_cmd, stream_cmd
+from host.cli import catalog_cmd, render_cmd, schedule_cmd, script_cmd, stream_cmd
 from host.errors import HostcastError
 
 USER_ERROR = 2
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     script_cmd.register(commands)
     render_cmd.register(commands)
     stream_cmd.register(commands)
+    schedule_cmd.register(commands)
     return parser
 
 

@@ -1,0 +1,35 @@
+"""Channels on air by the clock: the daemon's configuration and its weekly schedule."""
+
+from host.schedule.config import (
+    DEFAULT_SLOT,
+    Channel,
+    HostcastConfig,
+    InvalidConfigError,
+    Programme,
+    Slot,
+    load_config,
+)
+from host.schedule.plan import Airing, PlanEntry, airing, channel_plan, plan
+from host.schedule.selection import Deal, Lineup, Selection
+from host.schedule.slots import Occurrence, Timetable, WeeklyWindow
+
+__all__ = [
+    "DEFAULT_SLOT",
+    "Airing",
+    "Channel",
+    "Deal",
+    "HostcastConfig",
+    "InvalidConfigError",
+    "Lineup",
+    "Occurrence",
+    "PlanEntry",
+    "Programme",
+    "Selection",
+    "Slot",
+    "Timetable",
+    "WeeklyWindow",
+    "airing",
+    "channel_plan",
+    "load_config",
+    "plan",
+]
