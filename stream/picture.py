@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -11,6 +14,30 @@ from host.avatar.pose import REST, Avatar
 from host.compose.compositor import Compositor
 from host.compose.overlay import OverlayState
 from host.segment.segment import Segment
+
+log = logging.getLogger(__name__)
+
+Rgba = npt.NDArray[np.uint8]
+
+
+class HeadSource(Protocol):
+    """A talking head drawn by something slower than a frame, such as a neural lip-sync model.
+
+    It is told of each segment as it is made (when the show passes its segments through
+    `Picture.prepare`), asked for a picture at each frame of it on air, and told when it
+    has aired. `frame` must never wait for its picture: None means "not ready", and the
+    avatar presents that frame.
+    """
+
+    def start(self, segment: Segment) -> None: ...  # it will air: begin rendering it ahead
+
+    def frame(self, segment: Segment, offset: float) -> Rgba | None: ...  # at `offset` s into it
+
+    def done(self, segment: Segment) -> None: ...  # it has aired, or will not: let it go
+
+    def status(self) -> dict[str, Any]: ...  # for the health report: backend, state, reason
+
+    def close(self) -> None: ...  # stop rendering: the show is over
 
 
 @dataclass(frozen=True)
@@ -24,20 +51,59 @@ class FrameState:
     caption: str | None
     mouth: str
     talking: bool
+    head: bool = False  # whether the head source drew the presenter, not the avatar
 
 
 class Picture:
-    """Draws frames from segments; between segments the presenter idles and the card stays."""
+    """Draws frames from segments; between segments the presenter idles and the card stays.
 
-    def __init__(self, compositor: Compositor, avatar: Avatar, idle: OverlayState) -> None:
+    With a `head`, the presenter of an airing segment is the head's picture wherever it
+    has one ready, and the avatar everywhere else.
+    """
+
+    def __init__(
+        self,
+        compositor: Compositor,
+        avatar: Avatar,
+        idle: OverlayState,
+        *,
+        head: HeadSource | None = None,
+    ) -> None:
         self.compositor = compositor
         self.avatar = avatar
+        self.head = head
+        self.head_errors = 0  # times the head raised instead of answering
         self._overlay = idle
+        self._airing: Segment | None = None
+        self._offset = 0.0  # of the last frame drawn in `_airing`
+        self._head_broken = False  # the head raised during `_airing`: ask it no more
 
     @property
     def overlay(self) -> OverlayState:
         """What the screen shows besides the presenter, as of the last frame drawn."""
         return self._overlay
+
+    def prepare(self, segments: Iterable[Segment]) -> Iterator[Segment]:
+        """The same segments, each announced to the head as it is made, to render ahead of air."""
+        for segment in segments:
+            if self.head is not None:
+                try:
+                    self.head.start(segment)
+                except Exception:  # the head renders no picture then: the avatar airs
+                    self.head_errors += 1
+                    log.exception("the talking head failed to start a segment")
+            yield segment
+
+    def head_status(self) -> dict[str, Any]:
+        """The head's own report, or the avatar's when there is no head."""
+        if self.head is None:
+            return {"backend": "avatar", "state": "ok"}
+        return {**self.head.status(), "errors": self.head_errors}
+
+    def close(self) -> None:
+        """Stops the head's rendering, if there is a head; safe to call twice."""
+        if self.head is not None:
+            self.head.close()
 
     def draw(
         self, t: float, airing: tuple[Segment, float] | None
@@ -51,10 +117,12 @@ class Picture:
             viseme = segment.viseme_at(offset)
             caption = segment.caption_at(offset)
             about = segment.product_id
+        self._follow(airing)
         # The head's talking motion lasts the whole segment, pauses included, so it
         # switches only when the air falls idle, not at every line.
         talking = airing is not None
         pose = self.avatar.pose(t, viseme or REST, talking)
+        picture = self._head_picture(airing)
         card = self._overlay.card
         state = FrameState(
             t=t,
@@ -64,5 +132,38 @@ class Picture:
             caption=caption,
             mouth=pose.mouth,
             talking=talking,
+            head=picture is not None,
         )
+        if picture is not None:
+            return self.compositor.frame_rgba(self._overlay, caption, picture), state
         return self.compositor.frame(self._overlay, caption, pose), state
+
+    def _follow(self, airing: tuple[Segment, float] | None) -> None:
+        """Tell the head when a segment starts and stops airing."""
+        segment, offset = airing if airing is not None else (None, 0.0)
+        # The same segment aired again (an operator's repeat) restarts from its beginning.
+        again = segment is self._airing and offset < self._offset
+        self._offset = offset
+        if segment is self._airing and not again:
+            return
+        previous, self._airing, self._head_broken = self._airing, segment, False
+        if self.head is None:
+            return
+        if previous is None:
+            return
+        try:
+            self.head.done(previous)
+        except Exception:
+            self.head_errors += 1
+            log.exception("the talking head failed to let a segment go")
+
+    def _head_picture(self, airing: tuple[Segment, float] | None) -> Rgba | None:
+        if self.head is None or airing is None or self._head_broken:
+            return None
+        try:
+            return self.head.frame(*airing)
+        except Exception:  # a broken head must not take the picture off air
+            self.head_errors += 1
+            self._head_broken = True
+            log.exception("the talking head failed; the avatar presents the rest of the segment")
+            return None

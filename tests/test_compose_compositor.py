@@ -251,3 +251,34 @@ def test_fake_avatar_moves_its_mouth_and_blinks() -> None:
     rows = np.nonzero((open_ != shut).any(axis=(1, 2)))[0]
     assert rows.size and rows.min() > 400 * 0.4  # only the mouth, below the eyes, changed
     assert avatar.draws == 2
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_an_rgba_picture_stands_in_for_the_avatar_inside_the_presenter_box(
+    size: tuple[int, int],
+) -> None:
+    comp = _compositor(size)
+    box = comp.presenter_box
+    w, h = box.w // 2 + 1, box.h - 11  # odd, narrower and shorter than the avatar
+    picture = np.zeros((h, w, 4), np.uint8)
+    picture[..., 0], picture[..., 3] = 200, 255  # opaque red
+    drawn = comp.frame_rgba(WITH_CARD, "Bonjour !", picture)
+    _changed_inside(comp.frame(WITH_CARD, "Bonjour !", Pose()), drawn, box)
+    # It stands centred on the bottom of the box, where an avatar of its size would.
+    x, y = comp.picture_origin((w, h))
+    assert (x, y) == (box.x + (box.w - w) // 2, box.bottom - h)
+    rgb = yuv420_to_rgb(drawn)
+    inner = rgb[y + 4 : y + h - 4, x + 4 : x + w - 4].astype(int)
+    assert abs(inner[..., 0].mean() - 200) < 4 and inner[..., 1:].max() < 12
+    assert rgb[y - 3, x + w // 2, 0] != rgb[y + 3, x + w // 2, 0]  # nothing red above it
+    # Frames drawn from pictures are not cached: each is new.
+    assert comp.cache_stats()["presenter"].entries == 1
+
+
+def test_an_rgba_picture_larger_than_the_presenter_box_is_refused() -> None:
+    comp = _compositor((720, 1280))
+    box = comp.presenter_box
+    with pytest.raises(ValueError, match=f"presenter picture size {box.w + 1}x10 does not fit"):
+        comp.frame_rgba(NO_CARD, None, np.zeros((10, box.w + 1, 4), np.uint8))
+    with pytest.raises(ValueError, match="expected RGBA uint8"):
+        comp.frame_rgba(NO_CARD, None, np.zeros((10, 10, 3), np.uint8))

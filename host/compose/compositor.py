@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 from av.video.reformatter import VideoReformatter
@@ -25,6 +26,19 @@ def _even_up(v: int) -> int:
     return v + v % 2
 
 
+MAX_PLACEMENTS = 4  # presenter picture sizes remembered: the avatar's, a neural head's, ...
+
+
+@dataclass(frozen=True, eq=False)
+class _Placement:
+    """Where a presenter picture of one size lands: centred, standing on the box's bottom."""
+
+    x: int  # the picture's top-left pixel in the frame
+    y: int
+    rect: Box  # the even-aligned rectangle repainted with it
+    clip: Pixels | None  # the stage's rounded corners over it, or None where they miss it
+
+
 class Compositor:
     """Draws frames for one layout and one avatar; not thread-safe, one per playout."""
 
@@ -37,28 +51,16 @@ class Compositor:
         presenters: int = 256,
         captions: int = 32,
     ) -> None:
-        box = layout.presenter_box
-        aw, ah = avatar.size
-        if aw > box.w or ah > box.h or aw <= 0 or ah <= 0:
-            raise ValueError(
-                f"avatar size {aw}x{ah} does not fit the presenter box {box.w}x{box.h}: "
-                "build the avatar at most that size"
-            )
         self.layout = layout
         self.avatar = avatar
-        # The avatar sits centred and bottom-aligned; only its (even-aligned) rectangle is cached.
-        self._ax = box.x + (box.w - aw) // 2
-        self._ay = box.bottom - ah
-        left, top = _even_down(self._ax), _even_down(self._ay)
-        self._avatar_rect = Box(left, top, _even_up(self._ax + aw) - left, box.bottom - top)
-        # The stage's rounded corners clip the avatar only where it reaches them.
-        clip = stage_mask(layout)[self._ay - box.y :, self._ax - box.x : self._ax - box.x + aw]
-        self._clip = None if clip.min() == 255 else np.ascontiguousarray(clip)
+        self._placements: dict[tuple[int, int], _Placement] = {}
+        self._avatar = self._place(avatar.size, "avatar", "build the avatar at most that size")
         self._backgrounds: PictureCache[OverlayState] = PictureCache(backgrounds)
         self._presenters: PictureCache[Pose] = PictureCache(presenters)
         self._captions: PictureCache[str] = PictureCache(captions)
         # One swscale context per picture size: each is set up once, not once per picture.
         self._presenter_sws = VideoReformatter()
+        self._picture_sws = VideoReformatter()
         self._caption_sws = VideoReformatter()
 
     @property
@@ -69,23 +71,35 @@ class Compositor:
     @property
     def avatar_rect(self) -> Box:
         """The even-aligned part of the presenter box that a pose redraws."""
-        return self._avatar_rect
+        return self._avatar.rect
 
     @property
     def avatar_origin(self) -> tuple[int, int]:
         """Where the avatar's top-left pixel lands in the frame when every offset is zero."""
-        return (self._ax, self._ay)
+        return (self._avatar.x, self._avatar.y)
+
+    def picture_origin(self, size: tuple[int, int]) -> tuple[int, int]:
+        """Where the top-left pixel of a (width, height) presenter picture lands in the frame."""
+        place = self._place(size, "presenter picture", "draw it at most that size")
+        return (place.x, place.y)
 
     def frame(self, overlay: OverlayState, caption: str | None, pose: Pose) -> Pixels:
         """The frame as yuv420p (h*3//2, w) uint8, as av.VideoFrame.from_ndarray takes it."""
-        out = self._backgrounds.get(overlay, self._draw_background).copy()
-        rect = self._avatar_rect
-        paste(out, self._presenters.get(pose, self._draw_presenter), rect.x, rect.y)
-        text = " ".join(caption.split()) if caption else ""
-        if text:
-            box = self.layout.caption_box
-            paste(out, self._captions.get(text, self._draw_caption), box.x, box.y)
-        return out
+        presenter = self._presenters.get(pose, self._draw_presenter)
+        return self._compose(overlay, caption, presenter, self._avatar.rect)
+
+    def frame_rgba(self, overlay: OverlayState, caption: str | None, rgba: Pixels) -> Pixels:
+        """The frame with an (h, w, 4) RGBA picture as the presenter instead of a drawn pose.
+
+        The picture stands where the avatar would, centred on the bottom of the presenter
+        box; it is not cached, since a picture made for every frame rarely comes back.
+        """
+        if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
+            raise ValueError(f"presenter picture is {rgba.shape} {rgba.dtype}, expected RGBA uint8")
+        place = self._place((rgba.shape[1], rgba.shape[0]), "presenter picture",
+                            "draw it at most that size")
+        presenter = self._presenter_yuv(rgba, place, self._picture_sws)
+        return self._compose(overlay, caption, presenter, place.rect)
 
     def frame_rgb(self, overlay: OverlayState, caption: str | None, pose: Pose) -> Pixels:
         """The same frame as (h, w, 3) RGB, converted back the way a player would."""
@@ -118,6 +132,41 @@ class Compositor:
     def _draw_background(self, overlay: OverlayState) -> Pixels:
         return rgb_to_yuv420(draw_background(self.layout, overlay))
 
+    def _compose(
+        self, overlay: OverlayState, caption: str | None, presenter: Pixels, rect: Box
+    ) -> Pixels:
+        out = self._backgrounds.get(overlay, self._draw_background).copy()
+        paste(out, presenter, rect.x, rect.y)
+        text = " ".join(caption.split()) if caption else ""
+        if text:
+            box = self.layout.caption_box
+            paste(out, self._captions.get(text, self._draw_caption), box.x, box.y)
+        return out
+
+    def _place(self, size: tuple[int, int], what: str, advice: str) -> _Placement:
+        """The placement of a presenter picture of `size`, checked to fit the box once."""
+        known = self._placements.get(size)
+        if known is not None:
+            return known
+        box = self.layout.presenter_box
+        width, height = size
+        if width > box.w or height > box.h or width <= 0 or height <= 0:
+            raise ValueError(
+                f"{what} size {width}x{height} does not fit the presenter box "
+                f"{box.w}x{box.h}: {advice}"
+            )
+        x = box.x + (box.w - width) // 2
+        y = box.bottom - height
+        left, top = _even_down(x), _even_down(y)
+        rect = Box(left, top, _even_up(x + width) - left, box.bottom - top)
+        # The stage's rounded corners clip the picture only where it reaches them.
+        clip = stage_mask(self.layout)[y - box.y :, x - box.x : x - box.x + width]
+        place = _Placement(x, y, rect, None if clip.min() == 255 else np.ascontiguousarray(clip))
+        if len(self._placements) >= MAX_PLACEMENTS:
+            self._placements.pop(next(iter(self._placements)))
+        self._placements[size] = place
+        return place
+
     def _draw_presenter(self, pose: Pose) -> Pixels:
         rgba = self.avatar.draw(pose)
         aw, ah = self.avatar.size
@@ -125,10 +174,16 @@ class Compositor:
             raise ValueError(
                 f"avatar drew {rgba.shape} {rgba.dtype}, expected ({ah}, {aw}, 4) uint8 RGBA"
             )
-        rect = self._avatar_rect
+        return self._presenter_yuv(rgba, self._avatar, self._presenter_sws)
+
+    def _presenter_yuv(
+        self, rgba: Pixels, place: _Placement, sws: VideoReformatter
+    ) -> Pixels:
+        """The placed picture over the backdrop, as yuv420p of its even-aligned rectangle."""
+        rect = place.rect
         under = backdrop(self.layout)[rect.y : rect.bottom, rect.x : rect.right]
-        picture = over(under, rgba, (self._ax - rect.x, self._ay - rect.y), self._clip)
-        return rgb_to_yuv420(picture, self._presenter_sws)
+        picture = over(under, rgba, (place.x - rect.x, place.y - rect.y), place.clip)
+        return rgb_to_yuv420(picture, sws)
 
     def _draw_caption(self, text: str) -> Pixels:
         box = self.layout.caption_box
