@@ -134,9 +134,17 @@ def test_unknown_time_zone_is_named_with_a_suggestion(tmp_path: Path) -> None:
 
 def test_unknown_avatar_names_the_key(tmp_path: Path) -> None:
     text = CHANNEL + SLOTS + 'avatar = "nobody"\n'
-    problem = only_problem(write(tmp_path, text))
-    assert "channel[beauty].slot[late].avatar: " in problem
-    assert "nobody" in problem
+    found = problems(write(tmp_path, text))
+    assert any("channel[beauty].slot[late].avatar: " in p and "nobody" in p for p in found)
+
+
+def test_a_slot_cannot_change_the_channels_avatar(tmp_path: Path) -> None:
+    # One picture per channel: a slot's presenter could not take over between two lines.
+    text = CHANNEL + SLOTS + 'avatar = "default"\n'
+    assert load_config(write(tmp_path, text), now=NOW).channels[0].slots[1].name == "late"
+    shutil.copytree(REPO / "avatars" / "default", tmp_path / "other")
+    problem = only_problem(write(tmp_path, CHANNEL + SLOTS + 'avatar = "other"\n'))
+    assert "channel[beauty].slot[late].avatar: a slot cannot change the channel's avatar" in problem
 
 
 def test_a_bad_url_names_the_list_entry(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from host.catalog.model import Product
@@ -32,9 +33,20 @@ def _view(card: ProductCard) -> dict[str, Any]:
 class LiveShow:
     """Implements the preview page's controls and status on top of a running show."""
 
-    def __init__(self, show: Show, steering: Steering) -> None:
+    def __init__(
+        self,
+        show: Show,
+        steering: Steering,
+        *,
+        products: Callable[[], Sequence[Product]] | None = None,
+        slot: Callable[[], str | None] | None = None,
+    ) -> None:
+        # `products`: what may be pinned now (default: the show's catalog); `slot`: the
+        # schedule slot on air, for the page (default: none).
         self.show = show
         self.steering = steering
+        self._products = products or (lambda: show.loaded.products)
+        self._slot = slot
         self.producer: ProducerThread | None = None
         self.playout: Playout | None = None
         self.broadcast: Broadcast | None = None
@@ -49,7 +61,7 @@ class LiveShow:
         self._last = state  # one reference swap per frame: cheap on the playout's thread
 
     def _product(self, product_id: str | None) -> Product | None:
-        return next((p for p in self.show.loaded.products if p.id == product_id), None)
+        return next((p for p in self._products() if p.id == product_id), None)
 
     # Controls (called from the web server's worker threads)
 
@@ -115,16 +127,18 @@ class LiveShow:
                     sinks=self.broadcast.health() if self.broadcast is not None else [],
                 )
             )
+            health.update(self.show.health())  # which voice and presenter air, and fallbacks
         now = self.show.clock()
+        slot = self._slot() if self._slot is not None else None
         return {
             "product": _view(card) if card else None,
             "caption": last.caption if last else None,
             "next": upcoming[:5],
-            "slot": None,
+            "slot": {"name": slot} if slot is not None else None,
             "health": health,
             "products": [
                 _view(card_for(p, self.show.lang, now))
-                for p in self.show.loaded.products
+                for p in self._products()
                 if p.orderable
             ],
             "pinned": self.steering.pinned,

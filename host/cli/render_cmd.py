@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,17 @@ def add_show_options(parser: argparse.ArgumentParser) -> None:
     """The options that say what the show looks and sounds like."""
     parser.add_argument("--lang", help="fr or en (default: the catalog's language, else en)")
     parser.add_argument("--voice", help="voice profile name in voices/ or a .toml path")
-    parser.add_argument("--avatar", default="default", help="avatar pack in avatars/ or a path")
+    parser.add_argument(
+        "--avatar",
+        default="default",
+        help="avatar pack in avatars/ or a path; or neural:FOLDER, a folder with photo.png, "
+        "photo.toml (face and mouth boxes) and lipsync.pt (needs hostcast[neural])",
+    )
+    parser.add_argument(
+        "--fallback-voice",
+        help="voice profile that speaks when --voice fails or is slower than real time "
+        "(default: the language's espeak voice behind a coqui one; 'none' for none)",
+    )
     parser.add_argument("--size", default="720x1280", help="720x1280 (default) or 1280x720")
     parser.add_argument("--fps", type=int, default=30, help="frames per second (30)")
     parser.add_argument("--seed", type=int, default=0, help="seed for variants and motion")
@@ -51,6 +62,7 @@ def show_options(args: argparse.Namespace) -> ShowOptions:
         lang=args.lang,
         voice=args.voice,
         avatar=args.avatar,
+        fallback_voice=args.fallback_voice,
         size=options.frame_size(args.size),
         fps=args.fps,
         seed=args.seed,
@@ -64,7 +76,7 @@ def show_options(args: argparse.Namespace) -> ShowOptions:
 def run_render(args: argparse.Namespace) -> int:
     if not 0 < args.duration <= 24 * 3600:
         raise ConfigError(f"--duration: must be between 0 and 86400 s, got {args.duration}")
-    show = Show.open(show_options(args))
+    show = Show.open(replace(show_options(args), offline=True))
     bar = ProgressBar(f"render {args.out.name}", args.duration)
     try:
         report = show.render(args.out, args.duration, progress=bar)

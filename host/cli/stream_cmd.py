@@ -5,32 +5,21 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import secrets
 import signal
 import sys
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
-from host.cli.live import LiveShow
+from host.cli.on_air import OnAir
 from host.cli.render_cmd import add_show_options, show_options
 from host.cli.show import Show
 from host.cli.writer_setup import writer_summary
 from host.errors import ConfigError
-from host.script.steering import Steering
+from host.schedule.config import Outputs
 from host.segment.segment import Segment
-from stream.broadcast import Broadcast
-from stream.clock import RealClock
-from stream.encoder import Encoder
-from stream.packets import Sink
-from stream.playout import Playout
-from stream.sinks import Recording, RtmpSink, parse_rtmp_url
-from stream.source import ProducerThread
-from stream.web import PreviewServer
+from stream.sinks import parse_rtmp_url
 from stream.web.server import parse_bind
-from stream.webrtc import WebRtcSink
-from stream.webrtc.whip import WhipSink, parse_whip_url
+from stream.webrtc.whip import parse_whip_url
 
 log = logging.getLogger("hostcast")
 
@@ -81,23 +70,27 @@ def register(commands: Any) -> None:
     stream.set_defaults(run=run_stream)
 
 
-def _sinks(args: argparse.Namespace) -> list[Sink]:
-    sinks: list[Sink] = []
+def _outputs(args: argparse.Namespace) -> Outputs:
+    rtmp, whip = [], []
     for url in args.rtmp:
         try:
-            sinks.append(RtmpSink(parse_rtmp_url(url)))
+            rtmp.append(parse_rtmp_url(url))
         except ValueError as exc:
             raise ConfigError(f"--rtmp: {exc}") from None
     for url in args.whip:
         try:
-            sinks.append(WhipSink(parse_whip_url(url), args.whip_token))
+            whip.append(parse_whip_url(url))
         except ValueError as exc:
             raise ConfigError(f"--whip: {exc}") from None
-    if args.record is not None:
-        if args.roll_minutes <= 0:
-            raise ConfigError(f"--roll-minutes: must be positive, got {args.roll_minutes}")
-        sinks.append(Recording(args.record, roll_minutes=args.roll_minutes))
-    return sinks
+    if args.record is not None and args.roll_minutes <= 0:
+        raise ConfigError(f"--roll-minutes: must be positive, got {args.roll_minutes}")
+    preview = None
+    if not args.no_preview:
+        try:
+            preview = parse_bind(args.preview, allow_remote=args.allow_remote)
+        except ValueError as exc:
+            raise ConfigError(f"--preview: {exc}") from None
+    return Outputs(tuple(rtmp), tuple(whip), args.record, args.roll_minutes, preview)
 
 
 def _aired(segment: Segment, at: float) -> None:
@@ -111,104 +104,52 @@ def _aired(segment: Segment, at: float) -> None:
     )
 
 
-def _preview(
-    args: argparse.Namespace, live: LiveShow
-) -> tuple[WebRtcSink, PreviewServer, str] | None:
-    if args.no_preview:
-        return None
-    try:
-        host, port = parse_bind(args.preview, allow_remote=args.allow_remote)
-    except ValueError as exc:
-        raise ConfigError(f"--preview: {exc}") from None
-    token = os.environ.get("HOSTCAST_TOKEN") or secrets.token_urlsafe(18)
-    webrtc = WebRtcSink()
-    server = PreviewServer(
-        webrtc, live.status, live, host=host, port=port, token=token,
-        allow_remote=args.allow_remote,
-    )
-    return webrtc, server, token
-
-
 def run_stream(args: argparse.Namespace) -> int:
     if args.duration is not None and args.duration <= 0:
         raise ConfigError(f"--duration: must be positive, got {args.duration}")
     if args.lookahead <= 0:
         raise ConfigError(f"--lookahead: must be positive, got {args.lookahead}")
+    outputs = _outputs(args)
     show = Show.open(show_options(args))
-    sinks = _sinks(args)
-    live = LiveShow(show, Steering())
-    preview = _preview(args, live)
-    if preview is not None:
-        sinks.append(preview[0])
-    if not sinks:
-        print("no --rtmp, --record or preview: the stream airs to no output", file=sys.stderr)
-    broadcast = Broadcast(Encoder(show.settings), sinks)
-    def air_clock() -> float:
-        # When the next line will air: what is on air now plus what waits in the queue.
-        if live.playout is None or live.producer is None:
-            return 0.0
-        return live.playout.air_time + live.producer.ahead()
-
-    producer = ProducerThread(
-        lambda: show.segments(air_clock=air_clock, steering=live.steering),
-        lookahead=args.lookahead,
-    )
-    playout = Playout(
-        RealClock(), producer, show.picture, broadcast, fps=show.settings.fps,
-        on_segment=_aired, on_frame=live.on_frame,
-    )
-    live.attach(producer, playout, broadcast)
-    if preview is not None:
-        server = preview[1]
-        try:
-            server.start()
-        except OSError as exc:
-            producer.close()
-            broadcast.close()
-            raise ConfigError(f"--preview: cannot serve on {args.preview}: {exc}") from None
-        print(f"preview: {server.url}  (operator token: {preview[2]})", flush=True)
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    thread = threading.Thread(
-        target=playout.run, args=(args.duration, stop), name="hostcast-playout", daemon=True
-    )
-    thread.start()
-    last_status = time.monotonic()
     try:
-        while thread.is_alive():
-            thread.join(timeout=0.2)
-            if args.status_every and time.monotonic() - last_status >= args.status_every:
-                last_status = time.monotonic()
-                _print_status(playout, broadcast, show)
+        on_air = OnAir(
+            show, outputs, lookahead=args.lookahead, on_segment=_aired,
+            whip_token=args.whip_token, allow_remote=args.allow_remote,
+        )
+        if not on_air.sinks:
+            print("no --rtmp, --record or preview: the stream airs to no output", file=sys.stderr)
+        try:
+            on_air.start(args.duration)
+        except OSError as exc:
+            raise ConfigError(f"--preview: cannot serve on {args.preview}: {exc}") from None
+        if on_air.server is not None:
+            print(f"preview: {on_air.server.url}  (operator token: {on_air.token})", flush=True)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: on_air.stop.set())
+        try:
+            on_air.run(args.status_every, lambda: _print_status(on_air))
+        finally:
+            on_air.close()
+        _print_status(on_air)
     finally:
-        stop.set()
-        thread.join(timeout=10)
-        live.steering.resume()  # a paused running order must not hold the producer
-        producer.close()
-        if preview is not None:
-            preview[1].stop()
-        broadcast.close()
         show.close()
-    _print_status(playout, broadcast, show)
     return 0
 
 
-def _print_status(playout: Playout, broadcast: Broadcast, show: Show) -> None:
-    stats = playout.stats
-    late = stats.lateness
+def _print_status(on_air: OnAir) -> None:
+    air = on_air.figures()
     parts = [
-        f"air {playout.air_time:.0f} s",
-        f"frames {stats.frames} (dropped {stats.dropped_frames})",
-        f"late p50 {late.percentile(50) * 1000:.1f} ms p99 {late.percentile(99) * 1000:.1f} ms",
-        f"idle {stats.idle_ticks * 0.02:.1f} s",
+        f"air {air.air_seconds:.0f} s",
+        f"frames {air.frames} (dropped {air.dropped_frames})",
+        f"late p50 {air.lateness_p50 * 1000:.1f} ms p99 {air.lateness_p99 * 1000:.1f} ms",
+        f"idle {air.idle_seconds:.1f} s",
     ]
-    for health in broadcast.health():
+    for health in air.sinks:
         trouble = health.last_error if health.state != "connected" else ""
         parts.append(
             f"{health.name}: {health.state}, {health.sent_bytes // 1024} KiB sent, "
             f"{health.dropped_bytes // 1024} KiB dropped, {health.reconnects} reconnects"
             + (f" ({trouble})" if trouble else "")
         )
-    parts.append(writer_summary(show.stats()))
+    parts.append(writer_summary(on_air.show.stats()))
     print("status: " + " | ".join(parts), file=sys.stderr, flush=True)

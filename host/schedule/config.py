@@ -417,6 +417,12 @@ class _Reader:
         if name == DEFAULT_SLOT:
             self.error(_join(where, "name"), f"{DEFAULT_SLOT!r} names the default programme")
         given = {k: _Set(table[k], _join(where, k)) for k in _PROGRAMME_KEYS if k in table}
+        channel_avatar = inherited.get("avatar")
+        if "avatar" in given and given["avatar"].value != (
+            channel_avatar.value if channel_avatar else "default"
+        ):
+            # One picture per channel: its presenter cannot change between two lines.
+            self.error(given["avatar"].key, "a slot cannot change the channel's avatar")
         merged = {**inherited, **given}
         programme = self._programme(merged, where, orderable_needed=False)
         days = self._days(table.get("days"), _join(where, "days"))
