@@ -7,7 +7,15 @@ import sys
 from collections.abc import Sequence
 
 from host import __version__
-from host.cli import catalog_cmd, render_cmd, schedule_cmd, script_cmd, stream_cmd
+from host.cli import (
+    catalog_cmd,
+    daemon_cmd,
+    render_cmd,
+    schedule_cmd,
+    script_cmd,
+    status_cmd,
+    stream_cmd,
+)
 from host.errors import HostcastError
 
 USER_ERROR = 2
@@ -24,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     render_cmd.register(commands)
     stream_cmd.register(commands)
     schedule_cmd.register(commands)
+    daemon_cmd.register(commands)
+    status_cmd.register(commands)
     return parser
 
 

@@ -26,6 +26,7 @@ from host.catalog.model import Product
 from host.cli.live import LiveShow
 from host.cli.on_air import OnAir
 from host.daemon.as_run import AsRunLog, as_run_entry
+from host.daemon.exit_codes import RESTART_EXIT
 from host.daemon.programmes import ProgrammeShows
 from host.daemon.reload import ConfigWatch, restart_reason
 from host.daemon.scheduled_show import ScheduledShow
@@ -39,7 +40,6 @@ from host.segment.segment import Segment
 
 log = logging.getLogger(__name__)
 
-RESTART_EXIT = 75  # EX_TEMPFAIL: the config changed what only a fresh process can apply
 STATUS_EVERY = 1.0  # seconds between two status lines
 RELOAD_EVERY = 2.0  # seconds between two looks at the config's and catalogs' files
 LOOKAHEAD = 30.0  # seconds of lines built ahead of air
