@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -27,8 +28,9 @@ from host.daemon.programmes import ProgrammeShows
 from host.daemon.reload import ConfigWatch
 from host.daemon.scheduled_show import ScheduledShow
 from host.daemon.state_store import AsRunEntry, StateStore
+from host.daemon.supervisor import STATE_ENV
 from host.errors import ConfigError
-from host.schedule import DEFAULT_SLOT, HostcastConfig, load_config
+from host.schedule import DEFAULT_SLOT, HostcastConfig, InvalidConfigError, load_config
 from host.schedule.plan import Airing, airing
 from host.script import spoken
 from host.segment.segment import Segment
@@ -403,4 +405,43 @@ def test_an_outputs_change_asks_for_a_restart(tmp_path: Path) -> None:
 
     run = run_for(path, 15, move_recording)
     assert run.code == RESTART_EXIT
+    assert run.status[-1]["config_error"] is None
+
+
+def test_a_start_on_a_broken_file_airs_the_last_good_config_until_it_is_fixed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = live_config(tmp_path)
+    good = path.read_text()
+    assert run_for(path, 30, to_a_product=True).code == 0  # a good start keeps its text
+    # Broken twice over, and naming a catalog the good config never did.
+    catalog(tmp_path / "shop.json", "catalog.en.json", EARLY)
+    path.write_text(
+        good.replace('"home.json"', '"shop.json"')
+        .replace('size = "180x320"\n', 'size = "180x320"\nfps = 500\nwhat = 1\n')
+    )
+    with pytest.raises(InvalidConfigError):  # nowhere to find the last good one: as before
+        run_channel(path, "live", stop=threading.Event())
+
+    monkeypatch.setenv(STATE_ENV, str(tmp_path / "state.sqlite"))  # as the supervisor does
+    caplog.set_level(logging.INFO)
+    fixed_at: list[int] = []
+
+    def fix(elapsed: float) -> None:
+        if elapsed > 3 and not fixed_at:
+            path.write_text(good)
+            fixed_at.append(len(caplog.records))
+
+    run = run_for(path, 10, fix)
+    assert run.code == 0 and run.status[-1]["segments"] >= 1
+    broken = run.status[0]["config_error"] or ""
+    assert "channel[live].fps: must be between 1 and 60" in broken
+    assert "channel[live].what: unknown key" in broken
+    pitched = {s.product_id for s in run.aired if s.product_id}
+    assert pitched and pitched <= set(HOME)  # the good config's catalog, never the shop's
+    errors = [r.getMessage() for r in caplog.records[: fixed_at[0]] if r.levelno >= logging.ERROR]
+    assert any("channel[live].fps" in e for e in errors)
+    assert any("channel[live].what" in e for e in errors)
+    assert any("airing the last configuration that did" in e for e in errors)
+    # Fixed on disk: applied at the next look, and the problem is no longer reported.
     assert run.status[-1]["config_error"] is None

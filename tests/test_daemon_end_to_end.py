@@ -20,7 +20,7 @@ from typing import Any
 import av
 import pytest
 from conftest import REPO
-from test_daemon_supervisor import alive, wait_for
+from daemon_fakes import alive, wait_for
 
 from host.daemon.state_store import StateStore
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_daemon_supervisor import (
+from daemon_fakes import (
     behave,
     events,
     root_logging,  # noqa: F401  (a fixture)

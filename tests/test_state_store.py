@@ -16,7 +16,13 @@ from pathlib import Path
 import pytest
 from conftest import NOW
 
-from host.daemon.state_store import SCHEMA_VERSION, AsRunEntry, StateError, StateStore
+from host.daemon.state_store import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    AsRunEntry,
+    StateError,
+    StateStore,
+)
 from host.errors import HostcastError
 from host.script.product_rotation import RotationState
 
@@ -208,6 +214,48 @@ def test_a_folder_or_newer_version_is_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(StateError, match="newer Hostcast"):
         StateStore.open(newer)
+
+
+def test_a_version_1_database_upgrades_keeping_what_aired(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    # What the first release wrote: its one migration, version 1, a line and a rotation.
+    db = sqlite3.connect(path)
+    for statement in MIGRATIONS[0]:
+        db.execute(statement)
+    db.execute(
+        "INSERT INTO as_run (channel, aired_at, duration, kind, product_id, text, source, "
+        "price, sale_price, lang, slot) VALUES ('main', '2026-11-18T15:00:01.000000Z', 4.25, "
+        "'price', 'p1', 'line 1', 'template', NULL, NULL, 'fr', 'evening')"
+    )
+    db.execute(
+        "INSERT INTO rotation (channel, state, updated_at) "
+        "VALUES ('main', '{\"last_id\": \"a\", \"picks\": 1}', '2026-11-18T15:00:01.000000Z')"
+    )
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with StateStore.open(path) as store:
+        assert [e.text for e in store.as_run("main")] == ["line 1"]
+        rotation = store.load_rotation("main")
+        assert rotation is not None and rotation.last_id == "a"
+        assert store.good_config(tmp_path / "hostcast.toml") is None
+        store.save_good_config(tmp_path / "hostcast.toml", "[[channel]]\n")
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS)
+    finally:
+        db.close()
+    with StateStore.open(path) as store:
+        assert store.good_config(tmp_path / "hostcast.toml") == "[[channel]]\n"
+
+
+def test_the_last_good_config_is_kept_per_file(store: StateStore, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.toml", tmp_path / "two.toml"
+    store.save_good_config(one, "first")
+    store.save_good_config(one, "second")
+    store.save_good_config(two, "other")
+    assert store.good_config(one) == "second" and store.good_config(two) == "other"
+    assert store.good_config(tmp_path / "three.toml") is None
 
 
 def test_a_broken_rotation_row_names_the_channel(store: StateStore) -> None:

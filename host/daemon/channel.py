@@ -6,7 +6,9 @@ calls `run_channel`. The child prints one JSON status line a second on stdout (s
 `stop`; RESTART_EXIT when a reloaded config changes what only a new process can apply
 (outputs, size, fps, the channel's avatar, the state file): the supervisor starts the
 channel again at once, with the new config. A config that is invalid at start raises
-ConfigError (InvalidConfigError lists every problem); the caller reports it.
+ConfigError (InvalidConfigError lists every problem); the caller reports it. Unless the
+state file holds the last config that validated: then the channel airs that one, logs
+every problem of the file and shows them as `config_error` until the file is fixed.
 """
 
 from __future__ import annotations
@@ -31,9 +33,10 @@ from host.daemon.programmes import ProgrammeShows
 from host.daemon.reload import ConfigWatch, restart_reason
 from host.daemon.scheduled_show import ScheduledShow
 from host.daemon.state_store import StateStore
+from host.daemon.supervisor import STATE_ENV
 from host.errors import ConfigError, StateError
 from host.paths import shown
-from host.schedule.config import InvalidConfigError, load_config
+from host.schedule.config import HostcastConfig, InvalidConfigError, load_config
 from host.script.running_order import SHOW_INTERVAL
 from host.script.steering import Steering
 from host.segment.segment import Segment
@@ -66,14 +69,19 @@ def run_channel(
 
     `clock` is the wall clock the schedule and sales are judged by; status lines go to
     `out` (default stdout); `on_aired` hears each segment as it airs (after the as-run
-    log has it queued). Returns 0, or RESTART_EXIT (see the module's docstring).
+    log has it queued). Returns 0, or RESTART_EXIT (see the module's docstring). The last
+    good config is looked for in the state file the supervisor names in $HOSTCAST_STATE.
     """
     if not logging.getLogger().handlers:
         logging.basicConfig(
             stream=sys.stderr, level=logging.INFO,
             format=f"%(asctime)s %(levelname)s channel={name} %(name)s: %(message)s",
         )
-    runner = ChannelRunner(Path(config_path), name, clock=clock, lookahead=lookahead)
+    last_good = os.environ.get(STATE_ENV)
+    runner = ChannelRunner(
+        Path(config_path), name, clock=clock, lookahead=lookahead,
+        last_good=Path(last_good) if last_good else None,
+    )
     return runner.run(stop, out or sys.stdout, on_aired)
 
 
@@ -81,12 +89,14 @@ class ChannelRunner:
     """The parts of one channel on air, wired; `run()` airs it until stopped."""
 
     def __init__(
-        self, config_path: Path, name: str, *, clock: WallClock, lookahead: float
+        self, config_path: Path, name: str, *, clock: WallClock, lookahead: float,
+        last_good: Path | None = None,
     ) -> None:
+        """`last_good`: the state file to find the last good config in, if the file fails."""
         self.path = config_path
         self.name = name
         self.clock = clock
-        config = load_config(config_path, now=clock())
+        config, refused = _starting_config(config_path, clock(), last_good)
         try:
             channel = config.channel(name)
         except KeyError:
@@ -96,7 +106,7 @@ class ChannelRunner:
             ) from None
         self.config = config
         self.last_error: str | None = None
-        self.config_error: str | None = None
+        self.config_error: str | None = refused
         self.exit_code = 0
         self.slot_on_air: str | None = None
         self.store = StateStore.open(config.daemon.state)
@@ -138,6 +148,15 @@ class ChannelRunner:
         self.as_run = AsRunLog(self.store, on_error=self._state_error)
         self.watch = ConfigWatch(config)
         self._on_aired: SegmentHook | None = None
+        if refused is None:
+            self._remember(config)
+
+    def _remember(self, config: HostcastConfig) -> None:
+        """Keep `config`'s text as the last good one, for a start on a broken file."""
+        try:
+            self.store.save_good_config(self.path, config.text, self.clock())
+        except StateError as exc:
+            log.error("%s; the last good configuration is not kept", exc)
 
     @property
     def on_air(self) -> OnAir:
@@ -249,6 +268,7 @@ class ChannelRunner:
         self.config = config
         self.config_error = None
         self.watch.watch(config)
+        self._remember(config)
         log.info("reload: %s applied from the next line", shown(self.path))
 
     def _refuse(self, problem: str) -> None:
@@ -295,3 +315,34 @@ class ChannelRunner:
         except (OSError, ValueError):  # the supervisor is gone: the air goes on regardless
             pass
 
+
+def _starting_config(
+    path: Path, now: datetime, last_good: Path | None
+) -> tuple[HostcastConfig, str | None]:
+    """The config to start on, and the file's problems when it is the last good one instead."""
+    try:
+        return load_config(path, now=now), None
+    except InvalidConfigError as exc:
+        text = _last_good_text(path, last_good)
+        if text is None:
+            raise
+        try:
+            config = load_config(path, now=now, text=text)
+        except InvalidConfigError:
+            raise exc from None  # the file's problems are the ones to fix
+        for problem in exc.problems:
+            log.error("config refused: %s", problem)
+        log.error("%s does not validate: airing the last configuration that did",
+                  shown(path))
+        return config, "; ".join(exc.problems)
+
+
+def _last_good_text(path: Path, state: Path | None) -> str | None:
+    if state is None or not state.is_file():
+        return None
+    try:
+        with StateStore.open(state) as store:
+            return store.good_config(path)
+    except StateError as exc:
+        log.error("%s; no last good configuration to fall back on", exc)
+        return None

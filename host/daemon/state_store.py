@@ -1,4 +1,4 @@
-"""The daemon's state in SQLite: the as-run log, each channel's rotation, and counters.
+"""The daemon's state in SQLite: the as-run log, rotations, counters, the last good config.
 
 Durability: WAL journal with `synchronous=FULL`. WAL with NORMAL already keeps every
 commit through a `kill -9` (the commit is in the WAL file once `COMMIT` returns; only the
@@ -61,6 +61,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             name TEXT NOT NULL,
             value INTEGER NOT NULL,
             PRIMARY KEY (channel, name)
+        )""",
+    ),
+    (
+        # The text of the last configuration that validated, by config file: what a channel
+        # airs when it starts while its file is broken.
+        """CREATE TABLE good_config (
+            path TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            saved_at TEXT NOT NULL
         )""",
     ),
 )
@@ -309,6 +318,25 @@ class StateStore:
                 "SELECT name, value FROM counter WHERE channel = ? ORDER BY name", (channel,)
             ).fetchall()
         return {name: value for name, value in rows}
+
+    def save_good_config(self, path: Path, text: str, at: datetime | None = None) -> None:
+        """Keep `text` as the last configuration at `path` that validated (as of `at`)."""
+        saved = at if at is not None else datetime.now(UTC)
+        with self._connection(write=True) as db:
+            db.execute(
+                "INSERT INTO good_config (path, text, saved_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (path) DO UPDATE SET text = excluded.text, "
+                "saved_at = excluded.saved_at",
+                (str(Path(path).absolute()), text, _stamp(saved)),
+            )
+
+    def good_config(self, path: Path) -> str | None:
+        """The text last saved by `save_good_config` for `path`; None if none was."""
+        with self._connection(write=False) as db:
+            row = db.execute(
+                "SELECT text FROM good_config WHERE path = ?", (str(Path(path).absolute()),)
+            ).fetchone()
+        return None if row is None else str(row[0])
 
     def close(self) -> None:
         """Close the database; later calls raise StateError. Closing twice is harmless."""

@@ -1,12 +1,11 @@
 """The daemon's supervisor: one process per channel, restarted with backoff when it dies.
 
-Each channel runs in a child process of its own (`hostcast daemon --channel NAME`), in
-its own process group, so a crash, a `kill -9` or a runaway encoder takes down one channel
-and never another. The child prints one JSON status line per second on stdout and logs
-JSON lines on stderr; reader threads keep the latest status and forward the logs, tagged
-with the channel. A child that exits is started again after 1 s, 2 s, 4 s... up to 60 s;
-five minutes of stable running forgive its past crashes. Repeated crashes are a crash
-loop: logged as errors and shown on the health page, never hidden behind restarts.
+Each channel runs in a child process of its own (`hostcast daemon --channel NAME`, see
+`channel_process`), in its own process group, so a crash, a `kill -9` or a runaway encoder
+takes down one channel and never another. A child that exits is started again after 1 s,
+2 s, 4 s... up to 60 s; five minutes of stable running forgive its past crashes. Repeated
+crashes are a crash loop: logged as errors and shown on the health page, never hidden
+behind restarts.
 
 Signals reach the supervisor only as flags (`request_stop`, `request_reload`): a handler
 that took a lock could deadlock the loop it interrupted.
@@ -14,23 +13,20 @@ that took a lock could deadlock the loop it interrupted.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any
+from typing import Any
 
+from host.daemon.channel_process import ChannelProcess, exit_text
 from host.daemon.exit_codes import RESTART_EXIT
 from host.errors import HostcastError
 from host.schedule import HostcastConfig, InvalidConfigError, load_config
@@ -38,14 +34,13 @@ from host.schedule import HostcastConfig, InvalidConfigError, load_config
 log = logging.getLogger("hostcast.daemon")
 
 SUPERVISOR_PID_ENV = "HOSTCAST_SUPERVISOR_PID"  # tells a channel which process to outlive not
+# The state file of the configuration the supervisor runs: where a channel whose config
+# file does not validate finds the last one that did.
+STATE_ENV = "HOSTCAST_STATE"
 CHANNEL_COUNTERS = ("frames", "dropped_frames", "late_frames", "segments", "air_seconds")
 WRITER_COUNTERS = ("guard_refused", "generated", "refused", "fallbacks", "failed")
 SINK_COUNTERS = ("sent_bytes", "dropped_bytes", "reconnects")
-_MAX_LINE = 1 << 20  # a status or log line longer than this is cut
 _QUICK_EXIT = 1.0  # seconds: a restart asked for sooner than this waits the first backoff
-_TAIL = 20  # stderr lines kept per run, for the error report of a crash
-_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
-_ERROR_PREFIXES = ("hostcast: error:", "Fatal Python error")  # the CLI's, the interpreter's
 
 ChildCommand = Callable[[Path, str], Sequence[str]]
 
@@ -123,15 +118,9 @@ class DaemonReport:
 
 @dataclass
 class _Run:
-    """One child process of a channel, from start to exit."""
+    """One child process of a channel, and what the supervisor asked of it."""
 
-    proc: subprocess.Popen[bytes]
-    started: float
-    readers: list[threading.Thread] = field(default_factory=list)
-    status: dict[str, Any] | None = None
-    status_at: float | None = None
-    status_error: str | None = None
-    tail: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=_TAIL))
+    child: ChannelProcess
     hup_pending: bool = False  # a reload to pass on once the child reports
     stop_sent_at: float | None = None
     killed_at: float | None = None
@@ -227,33 +216,32 @@ class Supervisor:
     def _tend(self, channel: _Channel, now: float) -> None:
         run = channel.run
         if run is not None:
-            if not _exited(run.proc):
+            if not run.child.exited():
                 self._watch_running(channel, run, now)
                 return
-            # Before reaping: while the child is a zombie its pid, the group's id, is taken.
-            _kill_group(run.proc.pid)  # what it started (an RTMP push) goes with it
-            self._ended(channel, run, run.proc.wait(), now)
+            self._ended(channel, run, run.child.reap(), now)  # what it started goes with it
         if channel.wanted and channel.next_start is not None and now >= channel.next_start:
             self._start(channel, now)
 
     def _watch_running(self, channel: _Channel, run: _Run, now: float) -> None:
         t = self.timings
-        if run.hup_pending and run.status is not None and run.stop_sent_at is None:
+        child = run.child
+        if run.hup_pending and child.status is not None and run.stop_sent_at is None:
             run.hup_pending = False
-            _signal(run.proc.pid, signal.SIGHUP)
+            child.signal(signal.SIGHUP)
         if run.stop_sent_at is not None:
             if run.killed_at is None and now - run.stop_sent_at >= t.stop_timeout:
                 log.warning("still running %.0f s after SIGTERM: killing its process group",
                             t.stop_timeout, extra={"channel": channel.name})
                 run.killed_at = now
-                _kill_group(run.proc.pid)
-        elif run.killed_at is None and run.status_at is not None \
-                and now - run.status_at >= t.stall_timeout:
-            run.killed_for = f"no status for {now - run.status_at:.0f} s: killed as hung"
+                child.kill_group()
+        elif run.killed_at is None and child.status_at is not None \
+                and now - child.status_at >= t.stall_timeout:
+            run.killed_for = f"no status for {now - child.status_at:.0f} s: killed as hung"
             log.error("%s", run.killed_for, extra={"channel": channel.name})
             run.killed_at = now
-            _kill_group(run.proc.pid)
-        elif channel.in_a_row and now - run.started >= t.stable_after:
+            child.kill_group()
+        elif channel.in_a_row and now - child.started >= t.stable_after:
             log.info("stable for %.0f s: past crashes forgiven", t.stable_after,
                      extra={"channel": channel.name})
             with self._lock:
@@ -261,39 +249,39 @@ class Supervisor:
 
     def _start(self, channel: _Channel, now: float) -> None:
         argv = list(self._command(self.config.path.absolute(), channel.name))
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", SUPERVISOR_PID_ENV: str(os.getpid())}
+        env = {
+            **os.environ, "PYTHONUNBUFFERED": "1", SUPERVISOR_PID_ENV: str(os.getpid()),
+            STATE_ENV: str(self.config.daemon.state),
+        }
         channel.next_start = None
+
+        def heard(previous: Mapping[str, Any] | None, line: Mapping[str, Any]) -> None:
+            channel.fps = _fps(previous, line, channel.fps)
+            error = line.get("last_error")
+            if isinstance(error, str) and error and error != (previous or {}).get("last_error"):
+                channel.error(error)
+
         try:
-            proc = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                env=env, process_group=0,
-            )
+            child = ChannelProcess.start(channel.name, argv, env, now, self._lock, heard)
         except OSError as err:
             self._crashed(channel, now, 0.0, f"cannot start {argv[0]}: {err}", ())
             return
-        run = _Run(proc, now)
-        for target, stream in ((self._read_status, proc.stdout), (self._read_log, proc.stderr)):
-            reader = threading.Thread(target=target, args=(channel, run, stream), daemon=True,
-                                      name=f"hostcast-{channel.name}-{target.__name__[6:]}")
-            run.readers.append(reader)
-            reader.start()
         with self._lock:
-            channel.run = run
+            channel.run = _Run(child)
             channel.starts += 1
-        log.info("started, pid %d", proc.pid, extra={"channel": channel.name})
+        log.info("started, pid %d", child.pid, extra={"channel": channel.name})
 
     def _ended(self, channel: _Channel, run: _Run, code: int, now: float) -> None:
-        for reader in run.readers:
-            reader.join(timeout=1.0)
+        child = run.child
         with self._lock:
-            _carry(channel, run.status)
+            _carry(channel, child.status)
             channel.run = None
             channel.fps = None
             channel.last_exit_code = code
-            channel.last_exit = _exit_text(code)
+            channel.last_exit = exit_text(code)
         name = channel.name
         if run.stop_sent_at is not None:
-            log.info("stopped (%s)", _exit_text(code), extra={"channel": name})
+            log.info("stopped (%s)", exit_text(code), extra={"channel": name})
             if channel.wanted:
                 channel.next_start = now  # taken off and put back on by reloads in between
             elif name not in {c.name for c in self.config.channels}:
@@ -303,15 +291,15 @@ class Supervisor:
         if code == RESTART_EXIT:
             log.info("asked to be started again: its outputs changed", extra={"channel": name})
             # At once, unless it asks right after starting: a loop of those must not spin.
-            quick = now - run.started < _QUICK_EXIT
+            quick = now - child.started < _QUICK_EXIT
             channel.next_start = now + (self.timings.first_backoff if quick else 0.0)
             return
-        errors = [text for level, text in run.tail if level >= logging.ERROR]
+        errors = [text for level, text in child.tail if level >= logging.ERROR]
         last = run.killed_for or (errors[-1] if errors else None)
-        reason = f"{_exit_text(code)}: {last}" if last else _exit_text(code)
+        reason = f"{exit_text(code)}: {last}" if last else exit_text(code)
         # Warnings and errors only: an info line may carry the preview's operator token.
-        lines = tuple(text for level, text in run.tail if level >= logging.WARNING)
-        self._crashed(channel, now, now - run.started, reason, lines)
+        lines = tuple(text for level, text in child.tail if level >= logging.WARNING)
+        self._crashed(channel, now, now - child.started, reason, lines)
 
     def _crashed(self, channel: _Channel, now: float, ran: float, reason: str,
                  lines: tuple[str, ...]) -> None:
@@ -344,7 +332,7 @@ class Supervisor:
             return
         if run.stop_sent_at is None:
             run.stop_sent_at = now
-            _signal(run.proc.pid, signal.SIGTERM)
+            run.child.signal(signal.SIGTERM)
 
     def _stop_all(self) -> None:
         log.info("stopping %d channel(s)", len(self._channels))
@@ -358,60 +346,6 @@ class Supervisor:
                 self._tend(channel, time.monotonic())
             time.sleep(self.timings.tick)
         log.info("every channel stopped")
-
-    # -- what the children say -------------------------------------------------------------
-
-    def _read_status(self, channel: _Channel, run: _Run, stream: IO[bytes]) -> None:
-        for raw in iter(lambda: stream.readline(_MAX_LINE), b""):
-            text = raw.decode("utf-8", "replace").strip()
-            try:
-                line = json.loads(text)
-            except ValueError:
-                line = None
-            if not isinstance(line, dict) or line.get("type") != "status":
-                if text:
-                    log.info("%s", text, extra={"channel": channel.name})
-                continue
-            with self._lock:
-                previous = run.status
-                run.status, run.status_at = line, time.monotonic()
-                channel.fps = _fps(previous, line, channel.fps)
-                error = line.get("last_error")
-                if isinstance(error, str) and error and error != run.status_error:
-                    channel.error(error)
-                run.status_error = error if isinstance(error, str) else None
-        stream.close()
-
-    def _read_log(self, channel: _Channel, run: _Run, stream: IO[bytes]) -> None:
-        """Forward each stderr line to our log, tagged with the channel; keep the last ones."""
-        extra = {"channel": channel.name}
-        in_traceback = False
-        for raw in iter(lambda: stream.readline(_MAX_LINE), b""):
-            text = raw.decode("utf-8", "replace").rstrip()
-            if not text:
-                continue
-            try:
-                record = json.loads(text)
-            except ValueError:
-                record = None
-            if isinstance(record, dict) and isinstance(record.get("message"), str):
-                name = str(record.get("level"))
-                level = getattr(logging, name) if name in _LEVELS else logging.INFO
-                message = record["message"]
-                logger = logging.getLogger(str(record.get("logger") or "hostcast.channel"))
-                exception = record.get("exception")
-                trace = f"\n{exception}" if isinstance(exception, str) else ""
-                logger.log(level, "%s%s", message, trace, extra=extra)
-            else:
-                # Not a log record: what Python prints of an uncaught exception, or a line
-                # printed for the operator (the preview's address).
-                in_traceback = in_traceback or text.startswith("Traceback (most recent call")
-                error = in_traceback or text.startswith(_ERROR_PREFIXES)
-                level, message = (logging.ERROR if error else logging.INFO), text
-                logging.getLogger("hostcast.channel").log(level, "%s", text, extra=extra)
-            with self._lock:
-                run.tail.append((level, message))
-        stream.close()
 
     # -- configuration ---------------------------------------------------------------------
 
@@ -504,13 +438,14 @@ class Supervisor:
     def _report(self, channel: _Channel, now: float) -> ChannelReport:
         run = channel.run
         crash_loop = channel.in_a_row >= self.timings.crash_loop_after
+        child = run.child if run is not None else None
         if run is not None and run.stop_sent_at is None:
-            state = "on_air" if run.status is not None else "starting"
+            state = "on_air" if run.child.status is not None else "starting"
         elif run is None and channel.wanted and channel.next_start is not None:
             state = "crash_loop" if crash_loop else "restarting"
         else:
             state = "stopped"
-        status = run.status if run is not None else None
+        status = child.status if child is not None else None
         totals = dict(channel.carried)
         sink_totals = dict(channel.carried_sinks)
         _carry_into(totals, sink_totals, status)
@@ -519,7 +454,7 @@ class Supervisor:
             name=channel.name,
             state=state,
             crash_loop=crash_loop,
-            pid=run.proc.pid if run is not None else None,
+            pid=child.pid if child is not None else None,
             restarts=max(0, channel.starts - 1),
             crashes=channel.crashes,
             crashes_in_a_row=channel.in_a_row,
@@ -529,9 +464,9 @@ class Supervisor:
             last_error_at=channel.last_error_at,
             error_lines=channel.error_lines,
             next_start_in=max(0.0, waiting - now) if waiting is not None else None,
-            running_for=now - run.started if run is not None else None,
+            running_for=now - child.started if child is not None else None,
             status=MappingProxyType(dict(status)) if status is not None else None,
-            status_age=now - run.status_at if run is not None and run.status_at else None,
+            status_age=now - child.status_at if child is not None and child.status_at else None,
             fps=channel.fps,
             totals=MappingProxyType(totals),
             sink_totals=MappingProxyType(sink_totals),
@@ -576,34 +511,3 @@ def _fps(previous: Mapping[str, Any] | None, line: Mapping[str, Any],
     if air <= 0:
         return last
     return max(0.0, (_number(line.get("frames")) - _number(previous.get("frames"))) / air)
-
-
-def _exit_text(code: int) -> str:
-    if code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit code {code}"
-
-
-def _signal(pid: int, sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError):  # it exited: the next tend reaps it
-        os.kill(pid, sig)
-
-
-def _exited(proc: subprocess.Popen[bytes]) -> bool:
-    """Whether the child has exited, without reaping it."""
-    if proc.returncode is not None:
-        return True
-    try:
-        seen = os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-    except ChildProcessError:
-        return True  # reaped already; wait() gives its code
-    return seen is not None
-
-
-def _kill_group(pgid: int) -> None:
-    """SIGKILL a channel's process group (its id is the child's pid)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):  # nothing left in it
-        os.killpg(pgid, signal.SIGKILL)
