@@ -1,22 +1,45 @@
-"""The show on air, steered: the operator's controls and the on-air state for the page."""
+"""The show on air, steered: the operator's controls, viewers' questions, the state for the page."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import logging
+import queue
 import threading
-from collections.abc import Callable, Sequence
-from typing import Any
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, get_args
 
 from host.catalog.model import Product
+from host.chat.answer import Answer, Answerer, ChatAnswerer
+from host.chat.intent import REFUSED
+from host.chat.message import ViewerMessage
+from host.chat.sanitize import clean_name, clean_text
 from host.cli.show import Show
 from host.compose.overlay import ProductCard
+from host.script.guard import PriceGuard
 from host.script.steering import Steering
 from host.script.typed_line import typed_line
 from host.segment.cards import card_for
+from host.segment.segment import Segment
 from stream.broadcast import Broadcast
 from stream.picture import FrameState
-from stream.playout import Playout
+from stream.playout import CutIn, Playout
 from stream.source import ProducerThread
+from stream.web.protocols import ChatEntry
 from stream.web.status import FrameRate, health_view
+
+log = logging.getLogger(__name__)
+
+BargeIn = Literal["word", "sentence", "next"]  # "next": after the line airing, no cut
+BARGE_IN_MODES: tuple[str, ...] = get_args(BargeIn)
+CHAT_KEPT = 50  # messages remembered for the page
+ANSWER_BACKLOG = 4  # answers waiting for the voice; past this a question is not answered
+STALE_SECONDS = 30.0  # a question whose turn comes later than this is not answered any more
 
 
 def _view(card: ProductCard) -> dict[str, Any]:
@@ -30,8 +53,53 @@ def _view(card: ProductCard) -> dict[str, Any]:
     }
 
 
+@dataclass
+class ChatRecord:
+    """One viewer message and what became of it; changed under LiveShow's chat lock."""
+
+    id: str
+    name: str
+    text: str
+    source: str
+    at: str  # HH:MM:SS on the wall clock
+    received: float  # time.monotonic() at receipt
+    intent: str = ""
+    state: str = "answering"  # "answering", "answered" or "not answered"
+    answer: str | None = None
+    reason: str | None = None
+    air_received: float | None = None  # stream seconds at receipt
+    first_sample: float | None = None  # stream seconds the answer's first sample aired
+    cut: CutIn | None = None
+    segment: Segment | None = None  # the answer's first segment, watched for on air
+
+    @property
+    def latency(self) -> float | None:
+        """Seconds from receipt to the answer's first sample, on the stream's own clock."""
+        if self.first_sample is None or self.air_received is None:
+            return None
+        return self.first_sample - self.air_received
+
+    def entry(self) -> ChatEntry:
+        latency = self.latency
+        return ChatEntry(
+            id=self.id, name=self.name, text=self.text, source=self.source, at=self.at,
+            intent=self.intent, state=self.state, answered=self.state == "answered",
+            answer=self.answer, reason=self.reason,
+            latency_ms=None if latency is None else round(latency * 1000, 1),
+            aired_s=None if self.first_sample is None else round(self.first_sample, 3),
+            withheld=self.intent in REFUSED,  # abuse is not shown to every viewer
+        )
+
+
+@dataclass(frozen=True)
+class _Job:
+    record: ChatRecord
+    answer: Answer
+    product: Product | None
+
+
 class LiveShow:
-    """Implements the preview page's controls and status on top of a running show."""
+    """Implements the preview page's controls, chat and status on top of a running show."""
 
     def __init__(
         self,
@@ -40,11 +108,17 @@ class LiveShow:
         *,
         products: Callable[[], Sequence[Product]] | None = None,
         slot: Callable[[], str | None] | None = None,
+        barge_in: str = "word",
+        answerer: ChatAnswerer | None = None,
     ) -> None:
         # `products`: what may be pinned now (default: the show's catalog); `slot`: the
-        # schedule slot on air, for the page (default: none).
+        # schedule slot on air, for the page (default: none); `barge_in`: how an answer
+        # cuts into the line airing.
+        if barge_in not in BARGE_IN_MODES:
+            raise ValueError(f"barge_in {barge_in!r}: must be one of {', '.join(BARGE_IN_MODES)}")
         self.show = show
         self.steering = steering
+        self.barge_in = barge_in
         self._products = products or (lambda: show.loaded.products)
         self._slot = slot
         self.producer: ProducerThread | None = None
@@ -52,16 +126,50 @@ class LiveShow:
         self.broadcast: Broadcast | None = None
         self._last: FrameState | None = None
         self._rate = FrameRate()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one voice call at a time from the page and the chat
+        self._answerer = answerer  # made at the first message: a show may never get one
+        self._answer_lock = threading.Lock()
+        self._chat_lock = threading.Lock()
+        self._chat: deque[ChatRecord] = deque(maxlen=CHAT_KEPT)
+        self._watched: dict[int, ChatRecord] = {}  # id(segment) -> its question, until it airs
+        self._ids = itertools.count(1)
+        self._jobs: queue.Queue[_Job | None] = queue.Queue(ANSWER_BACKLOG)
+        # The operator's last lines: (stream seconds when asked, the cut-in that aired it).
+        self.said: deque[tuple[float, CutIn]] = deque(maxlen=CHAT_KEPT)
+        self._worker: threading.Thread | None = None
 
     def attach(self, producer: ProducerThread, playout: Playout, broadcast: Broadcast) -> None:
         self.producer, self.playout, self.broadcast = producer, playout, broadcast
+        try:
+            self._answering()  # load the answer templates before the first question
+        except Exception:  # the show airs without answers rather than not at all
+            log.exception("viewers' questions will not be answered")
+
+    def _answering(self) -> ChatAnswerer:
+        with self._answer_lock:
+            if self._answerer is None:
+                self._answerer = Answerer(clock=self.show.clock, seed=self.show.seed)
+            return self._answerer
 
     def on_frame(self, state: FrameState) -> None:
         self._last = state  # one reference swap per frame: cheap on the playout's thread
 
+    def on_segment(self, segment: Segment, at: float) -> None:
+        """Hears each segment as it goes on air (the playout's thread): answers that aired."""
+        if not self._watched:
+            return
+        with self._chat_lock:
+            record = self._watched.pop(id(segment), None)
+            if record is not None and record.segment is segment:
+                record.first_sample, record.state = at, "answered"
+                record.segment = None
+
     def _product(self, product_id: str | None) -> Product | None:
         return next((p for p in self._products() if p.id == product_id), None)
+
+    def _on_screen(self) -> Product | None:
+        card = self.show.picture.overlay.card
+        return self._product(card.product_id) if card else None
 
     # Controls (called from the web server's worker threads)
 
@@ -82,15 +190,21 @@ class LiveShow:
             self.producer.flush()
 
     def say(self, text: str) -> str | None:
-        on_screen = self.show.picture.overlay.card
-        product = self._product(on_screen.product_id) if on_screen else None
+        """Air the operator's line at once, cutting what airs; an error message if refused."""
+        started = time.monotonic()
+        product = self._on_screen()
         try:
             line = typed_line(text, product, self.show.lang, self.show.clock())
         except ValueError as exc:
             return str(exc)
         with self._lock:  # one voice call at a time from the page
             segment = self.show.builder.build(line, product)
-        if self.producer is not None:
+        if self.playout is not None:
+            called = time.monotonic()
+            cut = self.playout.cut_in(segment, "now")
+            # Stream seconds at the request, for the say-now figures (benchmarks, logs).
+            self.said.append((cut.requested - (called - started), cut))
+        elif self.producer is not None:
             self.producer.inject(segment)
         return None
 
@@ -101,6 +215,150 @@ class LiveShow:
 
     def resume(self) -> None:
         self.steering.resume()
+
+    # Viewers' messages (the Chat protocol: the web server's worker threads, connectors)
+
+    def receive(
+        self, name: str, text: str, *, source: str, client: str, received: float
+    ) -> Mapping[str, Any]:
+        return self.ask(ViewerMessage(name, text, received, source=source, client=client))
+
+    def ask(self, message: ViewerMessage) -> dict[str, Any]:
+        """Sort `message`, answer it from the catalog and air the answer; {id, intent, spoken}.
+
+        ValueError when nothing is left of the name or text once cleaned. A message that
+        must not be answered (abuse, an injection attempt, off-topic) is kept, with the
+        reason, and never spoken.
+        """
+        text = clean_text(message.text)
+        if not text:
+            raise ValueError("text: nothing left once control and invisible characters go")
+        name = clean_name(message.name) or "viewer"
+        record = ChatRecord(
+            id=f"m{next(self._ids)}", name=name, text=text, source=message.source,
+            at=datetime.now().strftime("%H:%M:%S"), received=message.received,
+        )
+        on_screen = self._on_screen()
+        cleaned = ViewerMessage(message.name, text, message.received, message.source,
+                                message.client)
+        try:
+            answerer = self._answering()
+            with self._answer_lock:  # the answerer picks variants with its own random state
+                answer = answerer.answer(cleaned, on_screen, list(self._products()), self.show.lang)
+        except Exception as exc:  # a broken answer must not break the chat or the air
+            log.exception("could not answer message %s", record.id)
+            answer = None
+            record.intent, record.state, record.reason = "error", "not answered", str(exc)
+        with self._chat_lock:
+            self._chat.append(record)
+        if answer is None:
+            return {"id": record.id, "intent": record.intent, "spoken": False}
+        record.intent = answer.intent
+        if not answer.spoken or not answer.lines:
+            self._not_answered(record, answer.reason or "nothing to say")
+            return {"id": record.id, "intent": answer.intent, "spoken": False}
+        product = self._product(answer.product_id) if answer.product_id else on_screen
+        record.answer = " ".join(line.caption for line in answer.lines)
+        try:
+            self._start_worker()
+            self._jobs.put_nowait(_Job(record, answer, product))
+        except queue.Full:
+            self._not_answered(record, f"busy: {ANSWER_BACKLOG} answers are waiting to air")
+            return {"id": record.id, "intent": answer.intent, "spoken": False}
+        return {"id": record.id, "intent": answer.intent, "spoken": True}
+
+    def _not_answered(self, record: ChatRecord, reason: str) -> None:
+        with self._chat_lock:
+            record.state, record.reason = "not answered", reason
+        log.info("message %s (%s) not answered: %s", record.id, record.intent, reason)
+
+    def _start_worker(self) -> None:
+        with self._chat_lock:
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(
+                    target=self._answer_loop, name="hostcast-answers", daemon=True
+                )
+                self._worker.start()
+
+    def _answer_loop(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            try:
+                self._air_answer(job)
+            except Exception as exc:  # the next question still gets its answer
+                log.exception("could not air the answer to %s", job.record.id)
+                self._not_answered(job.record, f"could not air: {exc}")
+
+    def _air_answer(self, job: _Job) -> None:
+        """Voice each line of the answer and cut it into the air (the answer thread)."""
+        record, product = job.record, job.product
+        if time.monotonic() - record.received > STALE_SECONDS:
+            self._not_answered(record, f"stale: its turn came after {STALE_SECONDS:.0f} s")
+            return
+        guard = PriceGuard(self.show.clock)
+        aired: list[str] = []
+        for line in job.answer.lines:
+            about = self._product(line.product_id) if line.product_id else product
+            verdict = guard.check(line, about)
+            if not verdict.ok:  # rule 6: nothing goes on air unchecked, answers included
+                if not aired:
+                    self._not_answered(record, "kept off air: " + "; ".join(verdict.reasons))
+                    return
+                log.warning("answer line kept off air: %s", "; ".join(verdict.reasons))
+                break
+            with self._lock:
+                segment = self.show.builder.build(line, about)
+            self._air(None if aired else record, segment)
+            aired.append(line.caption)
+        with self._chat_lock:
+            record.answer = " ".join(aired)
+
+    def _air(self, record: ChatRecord | None, segment: Segment) -> None:
+        """Air one answer segment by the barge-in mode; `record`: the first, to time."""
+        playout, producer = self.playout, self.producer
+        called = time.monotonic()
+        if playout is not None and self.barge_in != "next":
+            cut = playout.cut_in(segment, "sentence" if self.barge_in == "sentence" else "word")
+            if record is not None:
+                with self._chat_lock:
+                    record.cut = cut
+                    record.air_received = cut.requested - (called - record.received)
+            return
+        if producer is None:
+            raise RuntimeError("the show is not on air")
+        if record is not None:
+            with self._chat_lock:
+                if playout is not None:
+                    record.air_received = playout.air_time - (called - record.received)
+                record.segment = segment
+                self._watched[id(segment)] = record
+        producer.inject(segment)
+
+    def chat_log(self) -> list[ChatEntry]:
+        """The recent messages, oldest first, with what became of each (cheap: any thread)."""
+        with self._chat_lock:
+            for record in self._chat:
+                cut = record.cut
+                if cut is not None and record.first_sample is None and cut.aired.is_set():
+                    record.first_sample, record.state = cut.first_sample, "answered"
+            return [record.entry() for record in self._chat]
+
+    def close(self) -> None:
+        """Stop the answer thread; answers not yet voiced are dropped. Safe twice."""
+        worker = self._worker
+        if worker is None:
+            return
+        while True:
+            try:
+                self._jobs.get_nowait()
+            except queue.Empty:
+                break
+        with contextlib.suppress(queue.Full):  # a job raced in: the thread is a daemon anyway
+            self._jobs.put(None, timeout=1)
+        worker.join(timeout=5)
+        self._worker = None
 
     # Status (called by the web server about five times a second)
 
@@ -145,3 +403,4 @@ class LiveShow:
             "paused": self.steering.paused,
             "writer": self.show.stats(),
         }
+

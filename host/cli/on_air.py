@@ -151,10 +151,17 @@ class OnAir:
                 return make(self.air_clock, self.live.steering)
             return show.segments(air_clock=self.air_clock, steering=self.live.steering)
 
+        hook, live = self._on_segment, self.live
+
+        def on_segment(segment: Segment, at: float) -> None:
+            live.on_segment(segment, at)  # answers to viewers are timed as they air
+            if hook is not None:
+                hook(segment, at)
+
         self.producer = ProducerThread(segments, lookahead=self.lookahead)
         self.playout = Playout(
             self._clock, self.producer, show.picture, self.broadcast, fps=show.settings.fps,
-            on_segment=self._on_segment, on_frame=self.live.on_frame,
+            on_segment=on_segment, on_frame=self.live.on_frame,
         )
         self.playout.stats.lateness = self._lateness
         self.live.attach(self.producer, self.playout, self.broadcast)
@@ -211,6 +218,7 @@ class OnAir:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self.live.steering.resume()  # a paused running order must not hold the producer
+        self.live.close()
         if self.producer is not None:
             self.producer.close()
         if self.server is not None:

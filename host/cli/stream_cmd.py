@@ -10,12 +10,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from host.chat.connector import JsonLinesFeed
+from host.cli.live import BARGE_IN_MODES, LiveShow
 from host.cli.on_air import OnAir
 from host.cli.render_cmd import add_show_options, show_options
 from host.cli.show import Show
 from host.cli.writer_setup import writer_summary
 from host.errors import ConfigError
 from host.schedule.config import Outputs
+from host.script.steering import Steering
 from host.segment.segment import Segment
 from stream.sinks import parse_rtmp_url
 from stream.web.server import parse_bind
@@ -66,6 +69,16 @@ def register(commands: Any) -> None:
         "--allow-remote", action="store_true",
         help="let --preview bind a non-loopback address (controls still need the token)",
     )
+    stream.add_argument(
+        "--barge-in", choices=BARGE_IN_MODES, default="word",
+        help="where a viewer's answer cuts in: at the next word (default) or sentence end of "
+        "the line airing, or after it (next)",
+    )
+    stream.add_argument(
+        "--chat-feed", type=Path, metavar="PATH",
+        help='viewers\' comments from a JSON-lines file or FIFO: one {"name": ..., "text": ...} '
+        "a line",
+    )
     add_show_options(stream)
     stream.set_defaults(run=run_stream)
 
@@ -111,10 +124,12 @@ def run_stream(args: argparse.Namespace) -> int:
         raise ConfigError(f"--lookahead: must be positive, got {args.lookahead}")
     outputs = _outputs(args)
     show = Show.open(show_options(args))
+    feed = JsonLinesFeed(args.chat_feed) if args.chat_feed is not None else None
     try:
+        live = LiveShow(show, Steering(), barge_in=args.barge_in)
         on_air = OnAir(
             show, outputs, lookahead=args.lookahead, on_segment=_aired,
-            whip_token=args.whip_token, allow_remote=args.allow_remote,
+            whip_token=args.whip_token, allow_remote=args.allow_remote, live=live,
         )
         if not on_air.sinks:
             print("no --rtmp, --record or preview: the stream airs to no output", file=sys.stderr)
@@ -127,8 +142,15 @@ def run_stream(args: argparse.Namespace) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: on_air.stop.set())
         try:
+            if feed is not None:
+                try:
+                    feed.start(live.ask)
+                except OSError as exc:
+                    raise ConfigError(f"--chat-feed: cannot read {args.chat_feed}: {exc}") from None
             on_air.run(args.status_every, lambda: _print_status(on_air))
         finally:
+            if feed is not None:
+                feed.stop()
             on_air.close()
         _print_status(on_air)
     finally:

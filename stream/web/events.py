@@ -1,4 +1,4 @@
-"""The on-air state as server-sent events: on every change, and at least once a second."""
+"""The on-air state and the chat as server-sent events: on each change, at least once a second."""
 
 from __future__ import annotations
 
@@ -11,21 +11,40 @@ from typing import Any
 
 from aiohttp import web
 
-from stream.web.protocols import StatusSource
+from stream.web.protocols import ChatEntry, StatusSource
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.2  # how soon a change reaches the page
 HEARTBEAT_SECONDS = 1.0
+CHAT_SHOWN = 30  # messages the feed carries, newest last
+OPERATOR_ONLY = ("reason",)  # why a message was not answered: the operator's business
+
+ChatLog = Callable[[], list[ChatEntry]]
+
+
+def public_chat(entries: list[ChatEntry]) -> list[dict[str, Any]]:
+    """The chat as every viewer may see it: the newest messages, without operator notes.
+
+    A withheld message (abuse, an attempt to instruct the host) shows no text.
+    """
+    shown: list[dict[str, Any]] = []
+    for entry in entries[-CHAT_SHOWN:]:
+        view = {key: value for key, value in entry.items() if key not in OPERATOR_ONLY}
+        if entry.get("withheld"):
+            view["text"] = ""
+        shown.append(view)
+    return shown
 
 
 class StatusFeed:
     """Polls the status source once for all listeners and wakes them when the state changes."""
 
     def __init__(self, status: StatusSource, extra: Callable[[], dict[str, Any]],
-                 *, max_listeners: int = 200) -> None:
+                 *, max_listeners: int = 200, chat: ChatLog | None = None) -> None:
         self._status = status
         self._extra = extra
+        self._chat = chat
         self.max_listeners = max_listeners
         self.listeners = 0
         self.text = "{}"
@@ -33,6 +52,7 @@ class StatusFeed:
         self.closed = False
         self._changed = asyncio.Event()
         self._failing = False
+        self._chat_failing = False
 
     def snapshot(self) -> str:
         try:
@@ -43,6 +63,14 @@ class StatusFeed:
                 log.exception("the status source failed")
             self._failing = True
             state = {"error": f"status unavailable: {exc}"}
+        if self._chat is not None:
+            try:
+                state["chat"] = public_chat(self._chat())
+                self._chat_failing = False
+            except Exception:
+                if not self._chat_failing:
+                    log.exception("the chat log failed")
+                self._chat_failing = True
         state.update(self._extra())
         return json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol, TypedDict, runtime_checkable
 
 
 class ProductView(TypedDict, total=False):
@@ -72,3 +72,36 @@ class Controls(Protocol):
     def pause(self) -> None: ...
 
     def resume(self) -> None: ...
+
+
+class ChatEntry(TypedDict, total=False):
+    """One viewer message as the page lists it; `reason` is for the operator's eyes only."""
+
+    id: str
+    name: str  # as cleaned for the screen
+    text: str  # as cleaned for the screen
+    source: str  # "page", "api", or a connector's name
+    at: str  # when it arrived, HH:MM:SS on the wall clock
+    intent: str  # "price", "stock", "size", "greeting", "off_topic", "abuse", ...
+    state: str  # "answering" (built, waiting to air), "answered", "not answered"
+    answered: bool
+    answer: str | None  # what the host says, as captioned
+    latency_ms: float | None  # receipt to the answer's first sample on air
+    aired_s: float | None  # when that first sample aired, in seconds of the stream's clock
+    reason: str | None  # why it was not answered (operator only)
+    withheld: bool  # abusive or an injection attempt: its text is for the operator only
+
+
+@runtime_checkable
+class Chat(Protocol):
+    """Viewers' messages in, and what became of them.
+
+    `receive` is called from a worker thread; `chat_log` in the server's event loop about
+    five times a second (make it cheap and thread-safe).
+    """
+
+    def receive(
+        self, name: str, text: str, *, source: str, client: str, received: float
+    ) -> Mapping[str, Any]: ...  # {"id", "intent", "spoken"}; ValueError("field: why") refuses
+
+    def chat_log(self) -> list[ChatEntry]: ...  # the recent messages, oldest first

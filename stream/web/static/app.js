@@ -212,8 +212,148 @@ function renderPinChoices(products, pinned) {
   if (chosen) select.value = chosen;
 }
 
+// ------------------------------------------------------------------- the chat
+
+const NAME_KEY = "hostcast.chat-name";
+const mine = new Set(); // ids of the messages this page sent
+let operatorNotes = {}; // id -> {reason, text} of what was not answered (operator only)
+let notesFetchedFor = "";
+let notesInFlight = false;
+
+const STATE_LABEL = { answered: "answered", answering: "answering…", "not answered": "not answered" };
+
+function renderChat(entries) {
+  const list = $("chat-list");
+  entries = Array.isArray(entries) ? entries : [];
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.replaceChildren();
+  for (const entry of entries) {
+    const li = document.createElement("li");
+    li.className = "chat-item" + (mine.has(entry.id) ? " mine" : "");
+    li.dataset.id = entry.id || "";
+    li.dataset.state = entry.state || "";
+    const head = document.createElement("div");
+    head.className = "chat-head";
+    const name = document.createElement("span");
+    name.className = "chat-name";
+    name.textContent = entry.name || "viewer";
+    const said = document.createElement("span");
+    said.className = "chat-text" + (entry.withheld ? " withheld" : "");
+    const note = operatorNotes[entry.id];
+    const shown = entry.text || (note && note.text) || "";
+    said.textContent = entry.withheld && !shown ? "message withheld" : shown;
+    const state = document.createElement("span");
+    state.className = "chat-state " + String(entry.state || "").replace(/ /g, "-");
+    state.textContent = STATE_LABEL[entry.state] || entry.state || "";
+    head.append(name, said, state);
+    li.append(head);
+    if (entry.answer && entry.state !== "not answered") {
+      const answer = document.createElement("div");
+      answer.className = "chat-answer";
+      answer.textContent = entry.answer;
+      li.append(answer);
+    }
+    if (typeof entry.latency_ms === "number") {
+      const latency = document.createElement("div");
+      latency.className = "chat-latency";
+      latency.textContent = `on air ${Math.round(entry.latency_ms)} ms after the question`;
+      li.append(latency);
+    }
+    if (entry.state === "not answered" && note && note.reason) {
+      const why = document.createElement("div");
+      why.className = "chat-reason";
+      why.textContent = note.reason;
+      li.append(why);
+    }
+    list.append(li);
+  }
+  if (!entries.length) {
+    const li = document.createElement("li");
+    li.className = "chat-empty";
+    li.textContent = "No questions yet: ask the host about a product.";
+    list.append(li);
+  }
+  $("chat-count").textContent = entries.length ? `${entries.length} messages` : "no messages yet";
+  if (atBottom) list.scrollTop = list.scrollHeight;
+  fetchOperatorNotes(entries);
+}
+
+// With the operator token, ask the server why messages went unanswered (never in the feed).
+async function fetchOperatorNotes(entries) {
+  const token = tokenField.value.trim();
+  const unanswered = entries.filter((e) => e.state === "not answered").map((e) => e.id).join(",");
+  if (!token || !unanswered || unanswered === notesFetchedFor || notesInFlight) return;
+  notesInFlight = true;
+  notesFetchedFor = unanswered; // once per change, even when the token is refused
+  try {
+    const response = await fetch("/api/chat", { headers: { Authorization: "Bearer " + token } });
+    if (!response.ok) return;
+    const body = await response.json();
+    const notes = {};
+    for (const entry of body.chat || []) {
+      if (entry.reason) notes[entry.id] = { reason: entry.reason, text: entry.text };
+    }
+    operatorNotes = notes;
+    renderChat(lastState.chat);
+  } catch (error) {
+    console.warn("chat notes", error);
+  } finally {
+    notesInFlight = false;
+  }
+}
+
+function chatStatus(message, kind) {
+  const status = $("chat-status");
+  status.textContent = message;
+  status.className = "op-status" + (kind ? " " + kind : "");
+}
+
+async function sendChat() {
+  const name = $("chat-name").value.trim();
+  const line = $("chat-text").value.trim();
+  if (!name) {
+    $("chat-name").focus();
+    return chatStatus("Enter your name first.", "error");
+  }
+  if (!line) return chatStatus("Type a question for the host.", "error");
+  localStorage.setItem(NAME_KEY, name);
+  const button = $("chat-send");
+  button.disabled = true;
+  try {
+    const response = await fetch("/api/chat/page", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name, text: line }),
+    });
+    const reply = await response.json().catch(() => ({}));
+    if (response.ok) {
+      if (reply.id) mine.add(reply.id);
+      $("chat-text").value = "";
+      chatStatus(reply.spoken ? "Sent: the host answers in a moment." : "Sent.", "ok");
+      renderChat(lastState.chat);
+    } else if (response.status === 429) {
+      const wait = response.headers.get("Retry-After");
+      chatStatus(`Slow down: ${reply.error || "too many messages"}` +
+        (wait && !reply.error ? ` (retry in ${wait} s)` : ""), "error");
+    } else {
+      chatStatus(reply.error || "Not sent: HTTP " + response.status, "error");
+    }
+  } catch (error) {
+    chatStatus("The server did not answer: " + error.message, "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+$("chat-name").value = localStorage.getItem(NAME_KEY) || "";
+$("chat-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  sendChat();
+});
+
 function render(state) {
   lastState = state;
+  if ("chat" in state) renderChat(state.chat);
   renderProduct(state.product);
   $("caption").textContent = state.caption || "…";
   renderNext(state.next);
@@ -247,7 +387,10 @@ setInterval(() => {
 
 const tokenField = $("token");
 tokenField.value = sessionStorage.getItem(TOKEN_KEY) || "";
-tokenField.addEventListener("input", () => sessionStorage.setItem(TOKEN_KEY, tokenField.value.trim()));
+tokenField.addEventListener("input", () => {
+  sessionStorage.setItem(TOKEN_KEY, tokenField.value.trim());
+  notesFetchedFor = ""; // a new token may see the operator's notes
+});
 
 function say(message, kind) {
   const status = $("op-status");
