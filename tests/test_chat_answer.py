@@ -140,6 +140,9 @@ def test_a_combination_out_of_stock(answerer: Answerer) -> None:
     # The white T-shirt in XL is out of stock; XL exists in other colours.
     text = said(ask(answerer, "Vous avez du XL en blanc ?", "fr"))
     assert "pas disponible" in text
+    # ... and the sizes it offers instead are the white ones: XL only exists in other colours.
+    assert "en blanc, tailles disponibles : S, M et L" in text
+    assert "in white, sizes available: S, M, and L." in said(ask(answerer, "White XL?"))
 
 
 def test_a_combination_in_stock(answerer: Answerer) -> None:

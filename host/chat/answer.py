@@ -71,8 +71,12 @@ class ChatAnswerer(Protocol):
     ) -> Answer: ...
 
 
-def _asked_context(product: Product, asked: dict[str, tuple[str, ...]]) -> dict[str, Any]:
-    """What the templates need about the options a viewer named: are any of them orderable."""
+def _asked_context(
+    product: Product, asked: dict[str, tuple[str, ...]], lang: str
+) -> dict[str, Any]:
+    """What the templates need about the options a viewer named: are any of them orderable,
+    and, for a colour, which sizes of it are (so "not in XL in white" does not go on to
+    list a size that only another colour has)."""
     matching = [
         v
         for v in product.variants
@@ -84,7 +88,16 @@ def _asked_context(product: Product, asked: dict[str, tuple[str, ...]]) -> dict[
         if (v.availability or product.availability) is not Availability.OUT_OF_STOCK
     ]
     options = product.option_values()
+    in_color = [
+        v.options["size"]
+        for v in product.variants
+        if "size" in v.options
+        and v.options.get("color") in asked.get("color", ())
+        and (v.availability or product.availability) is not Availability.OUT_OF_STOCK
+    ]
+    color_sizes = list(dict.fromkeys(in_color))
     return {
+        "color_size_list": spoken.join_words(color_sizes, lang) if color_sizes else "",
         "asked_sizes": list(asked.get("size", ())),
         "asked_colors": [clause(c) for c in asked.get("color", ())],
         "asked_known": bool(matching),
@@ -182,7 +195,7 @@ class Answerer:
     ) -> Line | None:
         context = {**_SAMPLE_VIEWER, **extra}
         if product is not None:
-            context.update(_asked_context(product, {}))
+            context.update(_asked_context(product, {}, variant.lang))
         return self._render_pair(variant, product, context, now)
 
     def _line(
@@ -235,7 +248,7 @@ class Answerer:
                 kind = NO_PRODUCT
             else:
                 about = product
-                extra.update(_asked_context(product, dict(understanding.asked)))
+                extra.update(_asked_context(product, dict(understanding.asked), lang))
         elif intent == OFF_TOPIC:
             about = product
         line, why = self._line(kind, lang, about, extra)
