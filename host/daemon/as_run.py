@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from host.daemon.state_store import AsRunEntry, StateStore
 from host.errors import StateError
@@ -16,6 +17,8 @@ from host.segment.segment import Segment
 log = logging.getLogger(__name__)
 
 QUEUE_ENTRIES = 1000  # hours of lines; past this the disk is stuck and entries are dropped
+KEEP = timedelta(days=90)  # as-run entries older than this are pruned, about once a day
+PRUNE_EVERY = 24 * 3600.0  # seconds between two prunes (the first comes at start)
 _DONE = None
 
 
@@ -45,14 +48,27 @@ class AsRunLog:
 
     `record` never blocks (the playout calls it); a StateError is logged, handed to
     `on_error`, and the air goes on. `close` writes what is queued, then returns.
+    Entries older than `keep` are pruned at start and then once a day (None: never), so a
+    channel on air for years keeps a bounded log.
     """
 
     def __init__(
-        self, store: StateStore, on_error: Callable[[StateError], None] | None = None
+        self,
+        store: StateStore,
+        on_error: Callable[[StateError], None] | None = None,
+        *,
+        keep: timedelta | None = KEEP,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.written = 0
         self.dropped = 0
+        self.pruned = 0
+        self.keep = keep
+        self._clock = clock
+        self._monotonic = monotonic
+        self._pruned_at: float | None = None
         self._on_error = on_error
         self._queue: queue.Queue[tuple[AsRunEntry, RotationState | None] | None] = queue.Queue(
             QUEUE_ENTRIES
@@ -76,10 +92,23 @@ class AsRunLog:
             try:
                 self.store.record_aired(entry, rotation=rotation)
                 self.written += 1
+                self._prune_when_due()
             except StateError as exc:
                 log.error("as-run log: %s", exc)
                 if self._on_error is not None:
                     self._on_error(exc)
+
+    def _prune_when_due(self) -> None:
+        now = self._monotonic()
+        if self.keep is None or (
+            self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY
+        ):
+            return
+        self._pruned_at = now
+        gone = self.store.prune(self._clock() - self.keep)
+        self.pruned += gone
+        if gone:
+            log.info("as-run log: pruned %d entries older than %d days", gone, self.keep.days)
 
     def close(self, timeout: float = 10.0) -> None:
         """Write every queued entry (within `timeout`), then stop the thread."""
