@@ -7,10 +7,7 @@ token is asked for, and the address is loopback unless the config allows otherwi
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import logging
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,6 +16,7 @@ from aiohttp import web
 from host import __version__
 from host.daemon.supervisor import ChannelReport, DaemonReport
 from stream.metrics import CONTENT_TYPE, Registry, Sample
+from stream.web.loop_thread import LoopThread, serve_app
 from stream.web.server import is_loopback
 
 log = logging.getLogger("hostcast.daemon")
@@ -172,8 +170,7 @@ class HealthServer:
         self.port = port  # the bound port once started (port 0 picks a free one)
         self._source = source
         self._registry = daemon_metrics(source)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        self._thread = LoopThread("hostcast-health")
         self._runner: web.AppRunner | None = None
 
     @property
@@ -183,53 +180,14 @@ class HealthServer:
 
     def start(self, timeout: float = 10.0) -> None:
         """Bind and serve; returns once listening, raises OSError if the address is taken."""
-        if self._thread is not None:
-            raise RuntimeError("the health server is already running")
-        loop = asyncio.new_event_loop()
-        started: concurrent.futures.Future[None] = concurrent.futures.Future()
-        self._loop = loop
-        self._thread = threading.Thread(
-            target=self._run, args=(loop, started), name="hostcast-health", daemon=True
-        )
-        self._thread.start()
-        try:
-            started.result(timeout)
-        except BaseException:
-            self._thread.join(timeout)
-            self._thread = self._loop = None
-            raise
+        self._thread.start(self._serve, timeout)
         log.info("health on %s/health, metrics on %s/metrics", self.url, self.url)
-
-    def _run(self, loop: asyncio.AbstractEventLoop,
-             started: concurrent.futures.Future[None]) -> None:
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._serve())
-        except BaseException as exc:
-            started.set_exception(exc)
-            loop.close()
-            return
-        started.set_result(None)
-        try:
-            loop.run_forever()
-        finally:
-            loop.close()
 
     async def _serve(self) -> None:
         app = web.Application()
         app.router.add_get("/health", self._health)
         app.router.add_get("/metrics", self._metrics)
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        try:
-            await site.start()
-        except BaseException:
-            await self._runner.cleanup()
-            raise
-        sockets = [s for s in self._runner.addresses if isinstance(s, tuple)]
-        if sockets:
-            self.port = int(sockets[0][1])
+        self._runner, self.port = await serve_app(app, self.host, self.port)
 
     async def _health(self, request: web.Request) -> web.Response:
         return web.json_response(health_document(self._source()),
@@ -241,14 +199,8 @@ class HealthServer:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Close the server and its loop; safe to call twice."""
-        loop, thread, runner = self._loop, self._thread, self._runner
-        if loop is None or thread is None:
-            return
-        if runner is not None:
-            try:
-                asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout)
-            except Exception:
-                log.exception("the health server did not stop cleanly")
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout)
-        self._loop = self._thread = self._runner = None
+        runner, self._runner = self._runner, None
+        try:
+            self._thread.stop(runner.cleanup if runner is not None else None, timeout)
+        except Exception:
+            log.exception("the health server did not stop cleanly")

@@ -6,13 +6,13 @@ import asyncio
 import concurrent.futures
 import ipaddress
 import logging
-import threading
 from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
 
 from aiohttp import web
 
 from stream.web.app import create_app
+from stream.web.loop_thread import LoopThread, serve_app
 from stream.web.protocols import Controls, StatusSource
 from stream.webrtc.sink import WebRtcSink
 from stream.webrtc.viewer import VideoCodec
@@ -72,8 +72,7 @@ class PreviewServer:
             # Loopback only: a page elsewhere cannot reach us by re-pointing its own name here.
             allowed_hosts=None if allow_remote else LOOPBACK_NAMES,
         )
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        self._thread = LoopThread("hostcast-preview")
         self._runner: web.AppRunner | None = None
         self._app: web.Application | None = None
 
@@ -84,78 +83,34 @@ class PreviewServer:
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
-        if self._loop is None:
-            raise RuntimeError("the preview server is not running")
-        return self._loop
+        return self._thread.loop
 
     def start(self, timeout: float = 10.0) -> None:
         """Bind and serve; returns once listening, raises if the address cannot be bound."""
-        if self._thread is not None:
-            raise RuntimeError("the preview server is already running")
-        loop = asyncio.new_event_loop()
-        started: concurrent.futures.Future[None] = concurrent.futures.Future()
-        self._loop = loop
-        self._thread = threading.Thread(
-            target=self._run, args=(loop, started), name="hostcast-preview", daemon=True
-        )
-        self._thread.start()
-        try:
-            started.result(timeout)
-        except BaseException:
-            self._thread.join(timeout)
-            self._thread = self._loop = None
-            raise
+        self._thread.start(self._serve, timeout)
         log.info("preview on %s", self.url)
-
-    def _run(self, loop: asyncio.AbstractEventLoop,
-             started: concurrent.futures.Future[None]) -> None:
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._serve())
-        except BaseException as exc:
-            started.set_exception(exc)
-            loop.close()
-            return
-        started.set_result(None)
-        try:
-            loop.run_forever()
-        finally:
-            loop.run_until_complete(loop.shutdown_default_executor())
-            loop.close()
 
     async def _serve(self) -> None:
         self.sink.attach(asyncio.get_running_loop())
         self._app = create_app(self.sink, **self._app_args)
-        self._runner = web.AppRunner(self._app, handle_signals=False, shutdown_timeout=2.0,
-                                     access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
         try:
-            await site.start()
+            self._runner, self.port = await serve_app(
+                self._app, self.host, self.port, shutdown_timeout=2.0
+            )
         except BaseException:
-            await self._runner.cleanup()
             self.sink.detach()
             raise
-        sockets = [s for s in self._runner.addresses if isinstance(s, tuple)]
-        if sockets:
-            self.port = int(sockets[0][1])
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         """Run a coroutine in the server's loop (tests count tasks and viewers this way)."""
-        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+        return self._thread.submit(coro)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Hang up on every viewer, close the server and its loop; safe to call twice."""
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
         try:
-            self.submit(self._shutdown()).result(timeout)
+            self._thread.stop(self._shutdown, timeout)
         except Exception:
             log.exception("the preview server did not stop cleanly")
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout)
-        self._loop = self._thread = None
 
     async def _shutdown(self) -> None:
         if self._runner is not None:
