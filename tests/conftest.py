@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -65,11 +67,18 @@ def templates(tmp_path: Path) -> Path:
     return folder
 
 
+def import_or_skip(name: str, hint: str) -> ModuleType:
+    """The module, for tests of an optional extra: skip when it is missing, except in CI,
+    where bin/setup dev installs every extra and a missing one is a failure."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as err:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must install {name} ({hint}): bin/setup dev installs it ({err})",
+                        pytrace=False)
+        pytest.skip(f"{name} is not installed ({hint})", allow_module_level=True)
+
+
 def require_module(name: str, hint: str) -> None:
     """Skip when an optional extra is missing, except in CI, where it must be installed."""
-    try:
-        __import__(name)
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must install {name} ({hint}): bin/setup dev installs it")
-        pytest.skip(f"{name} is not installed ({hint})")
+    import_or_skip(name, hint)

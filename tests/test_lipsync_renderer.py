@@ -3,35 +3,22 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
 import pytest
+from conftest import import_or_skip
 from PIL import Image
 
 from host.errors import AvatarError, HostcastError
 from host.voice.speech import Speech
 
-
-def import_or_skip(name: str) -> ModuleType:
-    """The module; when it is missing, a skip that says why, or a failure when CI is set."""
-    try:
-        return importlib.import_module(name)
-    except ImportError as err:
-        hint = "pip install 'hostcast[neural]'"
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not importable under CI ({err}): {hint}", pytrace=False)
-        pytest.skip(f"{name} is not installed ({hint} to run these)", allow_module_level=True)
-
-
-torch = import_or_skip("torch")
+torch = import_or_skip("torch", "pip install 'hostcast[neural]'")
 
 from host.avatar.neural.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 from host.avatar.neural.lipsync_net import TINY, LipSyncConfig, LipSyncNet  # noqa: E402

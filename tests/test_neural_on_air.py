@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
-import os
 import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 
 import av
 import numpy as np
 import numpy.typing as npt
 import pytest
+from conftest import import_or_skip
 from PIL import Image
 
 from host.compose.compositor import Compositor
@@ -33,19 +31,7 @@ from stream.picture import FrameState, Picture
 from stream.playout import Playout
 from stream.source import InlineSource, ProducerThread
 
-
-def import_or_skip(name: str) -> ModuleType:
-    """The module; when it is missing, a skip that says why, or a failure when CI is set."""
-    try:
-        return importlib.import_module(name)
-    except ImportError as err:
-        hint = "pip install 'hostcast[neural]'"
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not importable under CI ({err}): {hint}", pytrace=False)
-        pytest.skip(f"{name} is not installed ({hint} to run these)", allow_module_level=True)
-
-
-torch = import_or_skip("torch")
+torch = import_or_skip("torch", "pip install 'hostcast[neural]'")
 
 from torch import Tensor  # noqa: E402
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 import av
 import numpy as np
 import pytest
-from conftest import NOW, REPO
+from conftest import NOW, REPO, require_module
 
 from host.avatar.visemes import shape_of, viseme_track
 from host.cli.show import Show, ShowOptions
@@ -36,14 +35,8 @@ LINE = "Buy the serum today."
 
 def require_coqui() -> None:
     """Skip when coqui-tts is not installed, with the reason; fail instead when CI is set."""
-    try:
-        import torch  # noqa: F401
-        import TTS  # noqa: F401
-    except ImportError as exc:
-        reason = f"coqui-tts is not importable ({exc}); install it: pip install 'hostcast[coqui]'"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the coqui voice tests: {reason}")
-        pytest.skip(reason)
+    for name in ("torch", "TTS"):
+        require_module(name, "pip install 'hostcast[coqui]'")
 
 
 @dataclass(frozen=True)
