@@ -132,8 +132,8 @@ def fit() -> None:
     hidden, output = fit_network(np.concatenate(inputs), np.concatenate(labels), len(SHAPES))
     print(f"# fitted on {sum(len(x) for x in labels)} frames of {HOP_MS} ms")
     print("# BEGIN FITTED WEIGHTS")
-    print(table("_HIDDEN", hidden, [f"unit {i}" for i in range(len(hidden))]))
-    print(table("_OUTPUT", output, list(SHAPES)))
+    print(table("HIDDEN", hidden, [f"unit {i}" for i in range(len(hidden))]))
+    print(table("OUTPUT", output, list(SHAPES)))
     print("# END FITTED WEIGHTS")
 
 
