@@ -21,7 +21,6 @@ from host.chat.message import ViewerMessage
 from host.chat.sanitize import clean_name, clean_text
 from host.cli.show import Show
 from host.compose.overlay import ProductCard
-from host.script.guard import PriceGuard
 from host.script.steering import Steering
 from host.script.typed_line import typed_line
 from host.segment.cards import card_for
@@ -297,16 +296,15 @@ class LiveShow:
         if time.monotonic() - record.received > STALE_SECONDS:
             self._not_answered(record, f"stale: its turn came after {STALE_SECONDS:.0f} s")
             return
-        guard = PriceGuard(self.show.clock)
         aired: list[str] = []
         for line in job.answer.lines:
             about = self._product(line.product_id) if line.product_id else product
-            verdict = guard.check(line, about)
-            if not verdict.ok:  # rule 6: nothing goes on air unchecked, answers included
+            # The show's guard, as for every line on air: audited, counted in the figures.
+            refused = self.show.builder.refusal(line, about)
+            if refused is not None:
                 if not aired:
-                    self._not_answered(record, "kept off air: " + "; ".join(verdict.reasons))
+                    self._not_answered(record, "kept off air: " + refused)
                     return
-                log.warning("answer line kept off air: %s", "; ".join(verdict.reasons))
                 break
             with self._lock:
                 segment = self.show.builder.build(line, about)

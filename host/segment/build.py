@@ -140,17 +140,24 @@ class SegmentBuilder:
         log.warning("voice falls back to %r for the next %d lines: %s",
                     self._fallback, self._voice_cooldown, reason)
 
+    def refusal(self, line: Line, product: Product | None) -> str | None:
+        """Why the guard keeps `line` off air (audited and counted), or None: it may air."""
+        if self._guard is None:
+            return None
+        verdict = self._guard.check(line, product)
+        if verdict.ok:
+            return None
+        self.refused += 1  # rule 6: nothing goes on air unchecked
+        why = "; ".join(verdict.reasons)
+        log.warning("kept off air (%s): %s: %s", line.source, line.text, why)
+        return why
+
     def segments(self, order: Iterable[tuple[Line, Product | None]]) -> Iterator[Segment]:
         """Segments for each line in turn; a line that fails is logged and skipped."""
         failures = 0
         for line, product in order:
-            if self._guard is not None:
-                verdict = self._guard.check(line, product)
-                if not verdict.ok:  # rule 6: nothing goes on air unchecked
-                    self.refused += 1
-                    log.warning("kept off air (%s): %s: %s", line.source, line.text,
-                                "; ".join(verdict.reasons))
-                    continue
+            if self.refusal(line, product) is not None:
+                continue
             try:
                 segment = self.build(line, product)
             except Exception as exc:  # one bad line must not take the stream off air
