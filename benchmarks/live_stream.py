@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO / "tests"))  # the nginx-rtmp harness the tests use
 
 from nginx_rtmp import NginxRtmp  # noqa: E402
 
-from host.cli.show import Show, ShowOptions  # noqa: E402
+from hostcast.cli.show import Show, ShowOptions  # noqa: E402
 from stream.broadcast import Broadcast  # noqa: E402
 from stream.clock import RealClock  # noqa: E402
 from stream.encoder import Encoder  # noqa: E402

@@ -25,7 +25,7 @@ import av
 import numpy as np
 
 from host.avatar.pose import Pose
-from host.cli.show import Show, ShowOptions
+from hostcast.cli.show import Show, ShowOptions
 from stream.encoder import AUDIO_CHUNK, AUDIO_RATE, Encoder
 from stream.mp4_file import Mp4File
 

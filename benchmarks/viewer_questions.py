@@ -31,12 +31,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from host.cli.live import BARGE_IN_MODES, LiveShow
-from host.cli.on_air import OnAir
-from host.cli.show import Show, ShowOptions
-from host.schedule.config import Outputs
 from host.script.steering import Steering
 from host.segment.segment import Segment
+from hostcast.cli.live import BARGE_IN_MODES, LiveShow
+from hostcast.cli.on_air import OnAir
+from hostcast.cli.show import Show, ShowOptions
+from hostcast.schedule.config import Outputs
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "benchmark-token"

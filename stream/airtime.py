@@ -8,14 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from host.segment.segment import Segment
+from stream.contract import AirSegment
 
 
 @dataclass(frozen=True)
 class Placed:
     """A segment and the audio sample it starts on."""
 
-    segment: Segment
+    segment: AirSegment
     start_sample: int
     samples: int  # speech plus the pause after it, or less once cut
     fade: int = 0  # samples faded out before the end: the segment was cut there
@@ -37,7 +37,7 @@ class AirTimeline:
     def end(self) -> float:
         return self.end_sample / self.sample_rate
 
-    def append(self, segment: Segment, not_before: int = 0) -> Placed:
+    def append(self, segment: AirSegment, not_before: int = 0) -> Placed:
         """Place `segment` right after the last one, or at `not_before` after idle air."""
         if segment.speech.sample_rate != self.sample_rate:
             raise ValueError(
@@ -91,7 +91,7 @@ class AirTimeline:
         while self._placed and self._placed[0].end_sample <= sample:
             self._placed.popleft()
 
-    def at(self, t: float) -> tuple[Segment, float] | None:
+    def at(self, t: float) -> tuple[AirSegment, float] | None:
         """The segment airing at `t` seconds and how far into it, or None in a gap."""
         placed = self.placed_at(int(t * self.sample_rate))
         if placed is None:
@@ -133,7 +133,7 @@ SENTENCE_ENDS = ".!?…。！？"
 CLOSERS = "\"'”’»)]"
 
 
-def word_spans(segment: Segment) -> list[tuple[int, int]]:
+def word_spans(segment: AirSegment) -> list[tuple[int, int]]:
     """Where each word is said, in samples into `segment`; empty without word timings."""
     speech = segment.speech
     length = len(speech.pcm)
@@ -144,7 +144,7 @@ def word_spans(segment: Segment) -> list[tuple[int, int]]:
     ]
 
 
-def sentence_spans(segment: Segment) -> list[tuple[int, int]]:
+def sentence_spans(segment: AirSegment) -> list[tuple[int, int]]:
     """Where each sentence is said (its words, split by the stops in the text), in samples."""
     spans: list[tuple[int, int]] = []
     text, cursor, first = segment.text, 0, None

@@ -6,12 +6,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from host.segment.segment import Segment
 from stream.airtime import AirTimeline
+from stream.contract import AirSegment, FrameSource
 from stream.encoder import AUDIO_CHUNK, AUDIO_RATE, Encoder, VideoSettings
 from stream.mp4_file import Mp4File
-from stream.picture import FrameState, Picture
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,13 @@ class RenderReport:
 
 
 def render_to_file(
-    segments: Iterator[Segment],
+    segments: Iterator[AirSegment],
     out: Path,
     settings: VideoSettings,
-    picture: Picture,
+    picture: FrameSource,
     duration: float,
     *,
-    on_frame: Callable[[FrameState], None] | None = None,
+    on_frame: Callable[[Any], None] | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> RenderReport:
     """Air `duration` seconds of segments into `out`; audio and video end together."""

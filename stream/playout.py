@@ -7,12 +7,11 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, get_args
+from typing import Any, Literal, Protocol, get_args
 
 import numpy as np
 import numpy.typing as npt
 
-from host.segment.segment import Segment
 from stream.airtime import (
     AirTimeline,
     Placed,
@@ -22,9 +21,9 @@ from stream.airtime import (
     word_spans,
 )
 from stream.clock import Clock
+from stream.contract import AirSegment, FrameSource
 from stream.encoder import AUDIO_CHUNK, AUDIO_RATE
 from stream.lateness import LatenessHistogram
-from stream.picture import FrameState, Picture
 from stream.source import SegmentSource
 
 log = logging.getLogger(__name__)
@@ -64,11 +63,11 @@ class CutIn:
     its first sample goes out; `cut_at` and `cut_segment` say what it cut, if anything.
     """
 
-    segment: Segment
+    segment: AirSegment
     mode: CutMode
     requested: float  # when cut_in was called, on the stream's clock
     cut_at: float | None = None  # where the line airing was cut; None when nothing was
-    cut_segment: Segment | None = None  # the line cut there: its rest never airs
+    cut_segment: AirSegment | None = None  # the line cut there: its rest never airs
     first_sample: float | None = None
     aired: threading.Event = field(default_factory=threading.Event, repr=False)
 
@@ -89,12 +88,12 @@ class Playout:
         self,
         clock: Clock,
         source: SegmentSource,
-        picture: Picture,
+        picture: FrameSource,
         output: AirOutput,
         *,
         fps: int,
-        on_frame: Callable[[FrameState], None] | None = None,
-        on_segment: Callable[[Segment, float], None] | None = None,
+        on_frame: Callable[[Any], None] | None = None,
+        on_segment: Callable[[AirSegment, float], None] | None = None,
     ) -> None:
         self.clock = clock
         self.fps = fps
@@ -111,14 +110,14 @@ class Playout:
         self._requests: deque[CutIn] = deque()  # asked from any thread, taken at a tick
         self._requests_lock = threading.Lock()
         self._waiting: list[tuple[CutIn, Placed]] = []  # placed, first sample not yet aired
-        self._last_cut_in: Segment | None = None  # the latest to air: word cuts never cut it
+        self._last_cut_in: AirSegment | None = None  # the latest to air: word cuts never cut it
 
     @property
     def air_time(self) -> float:
         """Seconds of audio sent: the stream's own clock."""
         return self._tick * TICK
 
-    def cut_in(self, segment: Segment, mode: CutMode = "now") -> CutIn:
+    def cut_in(self, segment: AirSegment, mode: CutMode = "now") -> CutIn:
         """Air `segment` at the next tick ("now"), word end or sentence end of the line airing.
 
         Thread-safe. The line it cuts fades out and its rest never airs; queued lines

@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-from host.segment.segment import Segment
+from stream.contract import AirSegment
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ MAX_RESTART_DELAY = 30.0
 
 
 class SegmentSource(Protocol):
-    def poll(self) -> Segment | None: ...  # a ready segment, or None at once
+    def poll(self) -> AirSegment | None: ...  # a ready segment, or None at once
 
     def ahead(self) -> float: ...  # seconds of air ready and waiting
 
@@ -33,14 +33,14 @@ class ProducerThread:
     """
 
     def __init__(
-        self, segments: Callable[[], Iterator[Segment]], lookahead: float = 30.0
+        self, segments: Callable[[], Iterator[AirSegment]], lookahead: float = 30.0
     ) -> None:
         if lookahead <= 0:
             raise ValueError(f"lookahead {lookahead}: must be positive")
         self._make = segments
         self._lookahead = lookahead
-        self._queue: deque[Segment] = deque()
-        self._urgent: deque[Segment] = deque()
+        self._queue: deque[AirSegment] = deque()
+        self._urgent: deque[AirSegment] = deque()
         self._seconds = 0.0
         self._epoch = 0  # flushes so far
         self._lock = threading.Condition()
@@ -63,7 +63,7 @@ class ProducerThread:
                 self._stop.wait(delay)
                 delay = min(delay * 2, MAX_RESTART_DELAY)
 
-    def _produce(self, segments: Iterator[Segment]) -> None:
+    def _produce(self, segments: Iterator[AirSegment]) -> None:
         while True:
             epoch = self._epoch
             segment = next(segments, None)
@@ -79,7 +79,7 @@ class ProducerThread:
                 self._queue.append(segment)
                 self._seconds += segment.duration
 
-    def poll(self) -> Segment | None:
+    def poll(self) -> AirSegment | None:
         with self._lock:
             if self._urgent:
                 return self._urgent.popleft()
@@ -93,12 +93,12 @@ class ProducerThread:
     def ahead(self) -> float:
         return max(0.0, self._seconds)
 
-    def upcoming(self) -> list[Segment]:
+    def upcoming(self) -> list[AirSegment]:
         """The segments waiting, soonest first (a copy)."""
         with self._lock:
             return [*self._urgent, *self._queue]
 
-    def inject(self, segment: Segment) -> None:
+    def inject(self, segment: AirSegment) -> None:
         """Air `segment` next, before anything queued (an operator's line)."""
         with self._lock:
             self._urgent.append(segment)
@@ -121,10 +121,10 @@ class ProducerThread:
 class InlineSource:
     """Builds each segment when asked: for simulated time, where air outruns any thread."""
 
-    def __init__(self, segments: Iterator[Segment]) -> None:
+    def __init__(self, segments: Iterator[AirSegment]) -> None:
         self._segments = segments
 
-    def poll(self) -> Segment | None:
+    def poll(self) -> AirSegment | None:
         return next(self._segments, None)
 
     def ahead(self) -> float:

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 import pytest
 from conftest import REPO
 
-from host.daemon.supervisor import ChildCommand, Supervisor, Timings
-from host.schedule import load_config
+from hostcast.daemon.supervisor import ChildCommand, Supervisor, Timings
+from hostcast.schedule import load_config
 
 T = TypeVar("T")
 

@@ -6,8 +6,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from host.daemon.as_run import PRUNE_EVERY, AsRunLog
-from host.daemon.state_store import AsRunEntry, StateStore
+from hostcast.daemon.as_run import PRUNE_EVERY, AsRunLog
+from hostcast.daemon.state_store import AsRunEntry, StateStore
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 

@@ -17,6 +17,7 @@ from host.avatar.pack import load_pack
 from host.avatar.presenter import Presenter
 from host.compose.compositor import Compositor
 from host.compose.layout import layout_for
+from host.compose.picture import FrameState, Picture
 from host.script.line import Line
 from host.segment.build import SegmentBuilder
 from host.segment.segment import Segment
@@ -24,7 +25,6 @@ from host.voice.espeak import EspeakVoice
 from stream.airtime import AirTimeline
 from stream.clock import RealClock, SimulatedClock
 from stream.encoder import AUDIO_CHUNK, AUDIO_RATE
-from stream.picture import FrameState, Picture
 from stream.playout import FADE, CutIn, CutMode, Playout
 from stream.source import InlineSource
 

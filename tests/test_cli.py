@@ -11,7 +11,7 @@ FIXTURES = REPO / "tests" / "fixtures" / "catalog"
 
 def hostcast(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "host", *map(str, args)],
+        [sys.executable, "-m", "hostcast", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=120,

@@ -23,17 +23,17 @@ from conftest import REPO
 from rtmp_fixtures import decode
 
 from host.catalog.model import Money
-from host.daemon.channel import RESTART_EXIT, run_channel
-from host.daemon.programmes import ProgrammeShows
-from host.daemon.reload import ConfigWatch
-from host.daemon.scheduled_show import ScheduledShow
-from host.daemon.state_store import AsRunEntry, StateStore
-from host.daemon.supervisor import STATE_ENV
 from host.errors import ConfigError
-from host.schedule import DEFAULT_SLOT, HostcastConfig, InvalidConfigError, load_config
-from host.schedule.plan import Airing, airing
 from host.script import spoken
 from host.segment.segment import Segment
+from hostcast.daemon.channel import RESTART_EXIT, run_channel
+from hostcast.daemon.programmes import ProgrammeShows
+from hostcast.daemon.reload import ConfigWatch
+from hostcast.daemon.scheduled_show import ScheduledShow
+from hostcast.daemon.state_store import AsRunEntry, StateStore
+from hostcast.daemon.supervisor import STATE_ENV
+from hostcast.schedule import DEFAULT_SLOT, HostcastConfig, InvalidConfigError, load_config
+from hostcast.schedule.plan import Airing, airing
 
 HOME = ("honey-acacia", "coffee-house-blend", "mug-stoneware")
 EARLY = ("serum-vitamin-c", "earbuds-pro", "tee-organic")
@@ -327,7 +327,7 @@ def test_a_real_time_run_logs_what_aired_and_refuses_a_broken_reload(tmp_path: P
 KILLED_CHILD = """
 import sys
 from pathlib import Path
-from host.daemon.channel import run_channel
+from hostcast.daemon.channel import run_channel
 sys.exit(run_channel(Path(sys.argv[1]), "live"))
 """
 

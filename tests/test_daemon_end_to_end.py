@@ -22,7 +22,7 @@ import pytest
 from conftest import REPO
 from daemon_fakes import alive, wait_for
 
-from host.daemon.state_store import StateStore
+from hostcast.daemon.state_store import StateStore
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +52,7 @@ class Daemon:
         self.log = log
         with log.open("a", encoding="utf-8") as sink:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "host", "daemon", "--config", str(config)],
+                [sys.executable, "-m", "hostcast", "daemon", "--config", str(config)],
                 cwd=REPO, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink,
                 start_new_session=True,
             )
@@ -135,7 +135,7 @@ def test_one_channel_killed_again_and_again_leaves_no_gap_in_the_other(tmp_path:
         seconds = time.monotonic() - began
         last = daemon.health()
         status = subprocess.run(
-            [sys.executable, "-m", "host", "status", "--health", daemon.url.split("//")[1]],
+            [sys.executable, "-m", "hostcast", "status", "--health", daemon.url.split("//")[1]],
             cwd=REPO, capture_output=True, text=True, timeout=60,
         )
         assert daemon.stop() == 0

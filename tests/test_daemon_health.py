@@ -22,9 +22,9 @@ from daemon_fakes import (
     write_config,
 )
 
-from host.cli import main
-from host.daemon.health_server import HealthServer
-from host.daemon.supervisor import Supervisor
+from hostcast.cli import main
+from hostcast.daemon.health_server import HealthServer
+from hostcast.daemon.supervisor import Supervisor
 
 Series = tuple[str, frozenset[tuple[str, str]]]
 

@@ -28,10 +28,10 @@ from daemon_fakes import (
     write_config,
 )
 
-from host.cli import main
-from host.daemon import log_format
-from host.daemon.supervisor import ChannelReport, Supervisor, Timings
-from host.schedule import load_config
+from hostcast.cli import main
+from hostcast.daemon import log_format
+from hostcast.daemon.supervisor import ChannelReport, Supervisor, Timings
+from hostcast.schedule import load_config
 
 
 def channel(supervisor: Supervisor, name: str) -> ChannelReport:
@@ -199,8 +199,8 @@ def test_the_daemon_under_real_signals_logs_json_and_stops_cleanly(tmp_path: Pat
     runner.write_text(textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from host.cli.daemon_cmd import supervise
-        from host.daemon import log_format
+        from hostcast.cli.daemon_cmd import supervise
+        from hostcast.daemon import log_format
         script, folder = {str(tmp_path / "fake_channel.py")!r}, {str(tmp_path)!r}
         log_format.configure("json")
         sys.exit(supervise(Path(sys.argv[1]),
@@ -266,14 +266,14 @@ def test_an_invalid_config_exits_2_with_every_problem(
 
 
 def test_the_default_command_runs_this_python_as_a_channel() -> None:
-    from host.daemon.supervisor import channel_command
+    from hostcast.daemon.supervisor import channel_command
 
     argv = channel_command(Path("/etc/hostcast/hostcast.toml"), "beauty")
-    assert argv[:3] == [sys.executable, "-m", "host"]
+    assert argv[:3] == [sys.executable, "-m", "hostcast"]
     assert argv[3:] == ["daemon", "--config", "/etc/hostcast/hostcast.toml", "--channel",
                         "beauty", "--log-format", "json"]
     # The module it names parses those very arguments.
-    done = subprocess.run([sys.executable, "-m", "host", "daemon", "--help"], cwd=REPO,
+    done = subprocess.run([sys.executable, "-m", "hostcast", "daemon", "--help"], cwd=REPO,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "--channel NAME" in done.stdout
 

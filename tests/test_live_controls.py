@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from conftest import REPO
 
-from host.cli.live import LiveShow
-from host.cli.show import Show, ShowOptions
 from host.script.steering import Steering
 from host.segment.segment import Segment
+from hostcast.cli.live import LiveShow
+from hostcast.cli.show import Show, ShowOptions
 from stream.source import ProducerThread
 
 AT = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)

@@ -12,11 +12,11 @@ import pytest
 from conftest import REPO
 from llm_server import ThreadedChatServer
 
-from host.cli import main
-from host.cli.show import Show, ShowOptions
-from host.cli.writer_choice import WriterChoice
-from host.cli.writer_setup import WriterOptions
 from host.segment.segment import Segment
+from hostcast.cli import main
+from hostcast.cli.show import Show, ShowOptions
+from hostcast.cli.writer_choice import WriterChoice
+from hostcast.cli.writer_setup import WriterOptions
 
 AT = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 GOOD = {

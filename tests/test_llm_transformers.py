@@ -13,13 +13,13 @@ import pytest
 from conftest import NOW, REPO, require_module
 
 from host.catalog.model import Product
-from host.cli import main
 from host.errors import ConfigError, HostcastError
 from host.script.guard import PriceGuard
 from host.script.llm.openai_client import LlmError
 from host.script.llm.transformers_chat import TransformersChat
 from host.script.llm.writer import LlmWriter
 from host.script.template_writer import TemplateWriter
+from hostcast.cli import main
 
 MESSAGES = [
     {"role": "system", "content": "You write what a live-shopping host says."},

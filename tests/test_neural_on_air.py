@@ -17,6 +17,7 @@ from PIL import Image
 
 from host.compose.compositor import Compositor
 from host.compose.layout import layout_for
+from host.compose.picture import FrameState, Picture
 from host.compose.yuv import yuv420_to_rgb
 from host.script.line import Line
 from host.segment.build import SegmentBuilder
@@ -27,7 +28,6 @@ from host.voice.speech import Speech
 from stream.clock import RealClock
 from stream.encoder import AUDIO_RATE, VideoSettings
 from stream.file_render import render_to_file
-from stream.picture import FrameState, Picture
 from stream.playout import Playout
 from stream.source import InlineSource, ProducerThread
 

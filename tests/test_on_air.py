@@ -10,10 +10,10 @@ import pytest
 from conftest import REPO
 from rtmp_fixtures import decode
 
-from host.cli.on_air import FrameLateness, OnAir
-from host.cli.show import Show, ShowOptions
-from host.schedule.config import Outputs
 from host.segment.segment import Segment
+from hostcast.cli.on_air import FrameLateness, OnAir
+from hostcast.cli.show import Show, ShowOptions
+from hostcast.schedule.config import Outputs
 
 AT = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from conftest import REPO
 
-from host.cli.show import Show, ShowOptions
+from host.compose.picture import FrameState
 from host.script.running_order import running_order
 from host.segment.segment import Segment
+from hostcast.cli.show import Show, ShowOptions
 from stream.clock import SimulatedClock
 from stream.encoder import AUDIO_RATE
-from stream.picture import FrameState
 from stream.playout import Playout
 from stream.source import InlineSource, ProducerThread
 

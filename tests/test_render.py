@@ -13,9 +13,9 @@ import pytest
 from conftest import NOW, REPO
 
 from host.catalog import load_catalog
-from host.cli.show import Show, ShowOptions
+from host.compose.picture import FrameState
 from host.script import spoken
-from stream.picture import FrameState
+from hostcast.cli.show import Show, ShowOptions
 
 FPS = 30
 SECONDS = 14.0
@@ -173,7 +173,7 @@ def test_card_shows_the_product_being_spoken_about_with_its_catalog_price(
 
 def hostcast(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "host", *map(str, args)],
+        [sys.executable, "-m", "hostcast", *map(str, args)],
         capture_output=True, text=True, timeout=120, cwd=REPO,
     )
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from host.cli import schedule_cmd
 from host.errors import ConfigError
+from hostcast.cli import schedule_cmd
 
 EXAMPLE = REPO / "examples" / "hostcast.toml"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from host.schedule import InvalidConfigError, load_config
+from hostcast.schedule import InvalidConfigError, load_config
 
 FR = REPO / "demo" / "catalog.fr.json"
 EN = REPO / "demo" / "catalog.en.json"

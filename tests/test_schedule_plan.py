@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from conftest import REPO
 
 from host.catalog.model import Product
-from host.schedule import DEFAULT_SLOT, load_config
-from host.schedule.plan import PlanEntry, airing, channel_plan, plan
-from host.schedule.slots import Timetable, WeeklyWindow
+from hostcast.schedule import DEFAULT_SLOT, load_config
+from hostcast.schedule.plan import PlanEntry, airing, channel_plan, plan
+from hostcast.schedule.slots import Timetable, WeeklyWindow
 
 PARIS = ZoneInfo("Europe/Paris")
 EXAMPLE = load_config(REPO / "examples" / "hostcast.toml", now=datetime(2026, 3, 1, tzinfo=UTC))

@@ -8,8 +8,8 @@ from conftest import REPO, eur
 
 from host.catalog import load_catalog
 from host.catalog.model import Availability, Money, Product, SaleWindow, Variant
-from host.schedule.selection import Deal, Lineup, Selection, apply_deal, feature, product_tags
 from host.script.product_rotation import ProductRotation, is_featured
+from hostcast.schedule.selection import Deal, Lineup, Selection, apply_deal, feature, product_tags
 
 START = datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
 END = START + timedelta(hours=4)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from host.schedule.slots import (
+from hostcast.schedule.slots import (
     Timetable,
     WeeklyWindow,
     first_overlap,

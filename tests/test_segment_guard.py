@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import REPO
 
-from host.cli.show import Show, ShowOptions
+from hostcast.cli.show import Show, ShowOptions
 
 AT = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 

@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 from conftest import NOW
 
-from host.daemon.state_store import (
+from host.errors import HostcastError
+from host.script.product_rotation import RotationState
+from hostcast.daemon.state_store import (
     MIGRATIONS,
     SCHEMA_VERSION,
     AsRunEntry,
     StateError,
     StateStore,
 )
-from host.errors import HostcastError
-from host.script.product_rotation import RotationState
 
 
 def entry(n: int, channel: str = "main", at: datetime = NOW) -> AsRunEntry:
@@ -288,7 +288,7 @@ CHILD = """
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from host.daemon.state_store import AsRunEntry, StateStore
+from hostcast.daemon.state_store import AsRunEntry, StateStore
 from host.script.product_rotation import RotationState
 
 store = StateStore.open(sys.argv[1])

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from host.cli import main
-from host.daemon.health_server import HealthServer
-from host.daemon.supervisor import ChannelReport, DaemonReport
+from hostcast.cli import main
+from hostcast.daemon.health_server import HealthServer
+from hostcast.daemon.supervisor import ChannelReport, DaemonReport
 
 STATUS: dict[str, Any] = {
     "type": "status", "channel": "beauty", "slot": "morning-glow", "product": "serum-vitc",

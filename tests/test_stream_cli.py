@@ -25,7 +25,7 @@ def nginx(tmp_path: Path) -> Iterator[NginxRtmp]:
 
 def hostcast(*args: str | Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "host", *map(str, args)],
+        [sys.executable, "-m", "hostcast", *map(str, args)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
         text=True, cwd=REPO,
     )

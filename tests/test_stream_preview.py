@@ -39,7 +39,7 @@ def test_the_stream_plays_in_a_browser_and_the_panel_follows_the_card(tmp_path: 
     log = (tmp_path / "stream.out").open("w")
     run = subprocess.Popen(
         [
-            sys.executable, "-m", "host", "stream", "--catalog", "demo/catalog.en.json",
+            sys.executable, "-m", "hostcast", "stream", "--catalog", "demo/catalog.en.json",
             "--size", "360x640", "--preset", "ultrafast", "--preview", f"127.0.0.1:{port}",
             "--duration", "60",
         ],

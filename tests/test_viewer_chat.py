@@ -20,12 +20,12 @@ from conftest import REPO
 
 from host.chat.connector import JsonLinesFeed
 from host.chat.message import ViewerMessage
-from host.cli.live import LiveShow
-from host.cli.on_air import OnAir
-from host.cli.show import Show, ShowOptions
-from host.schedule.config import Outputs
 from host.script.steering import Steering
 from host.segment.segment import Segment
+from hostcast.cli.live import LiveShow
+from hostcast.cli.on_air import OnAir
+from hostcast.cli.show import Show, ShowOptions
+from hostcast.schedule.config import Outputs
 from stream.source import ProducerThread
 from stream.web.rate_limit import TokenBuckets, take_all
 

@@ -15,7 +15,6 @@ import pytest
 from conftest import NOW, REPO, require_module
 
 from host.avatar.visemes import shape_of, viseme_track
-from host.cli.show import Show, ShowOptions
 from host.errors import ConfigError
 from host.voice.coqui import CoquiVoice
 from host.voice.ipa import PAUSE, espeak_mnemonic, timed_phonemes
@@ -25,6 +24,7 @@ from host.voice.profile import (
     load_profile,
     voice_from_profile,
 )
+from hostcast.cli.show import Show, ShowOptions
 from stream.encoder import AUDIO_RATE
 
 SAMPLE_RATE = 16000

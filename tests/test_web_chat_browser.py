@@ -9,12 +9,12 @@ from pathlib import Path
 from browser import chromium_page, require_chromium
 from conftest import REPO
 
-from host.cli.live import LiveShow
-from host.cli.on_air import OnAir
-from host.cli.show import Show, ShowOptions
-from host.schedule.config import Outputs
 from host.script.steering import Steering
 from host.segment.segment import Segment
+from hostcast.cli.live import LiveShow
+from hostcast.cli.on_air import OnAir
+from hostcast.cli.show import Show, ShowOptions
+from hostcast.schedule.config import Outputs
 
 AT = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 TOKEN = "chat-browser-token"

@@ -10,8 +10,6 @@ from typing import Any
 
 from host.catalog import load_catalog
 from host.catalog.model import Product
-from host.cli import options
-from host.cli.writer_setup import ShowWriter, add_writer_options, writer_options, writer_summary
 from host.errors import ConfigError
 from host.script.guard import PriceGuard
 from host.script.line import Line
@@ -19,6 +17,8 @@ from host.script.product_rotation import weight
 from host.script.running_order import running_order
 from host.script.template_writer import TemplateWriter
 from host.script.writer import ScriptWriter
+from hostcast.cli import options
+from hostcast.cli.writer_setup import ShowWriter, add_writer_options, writer_options, writer_summary
 
 
 def register(commands: Any) -> None:

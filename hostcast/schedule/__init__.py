@@ -1,6 +1,6 @@
 """Channels on air by the clock: the daemon's configuration and its weekly schedule."""
 
-from host.schedule.config import (
+from hostcast.schedule.config import (
     DEFAULT_SLOT,
     Channel,
     HostcastConfig,
@@ -9,9 +9,9 @@ from host.schedule.config import (
     Slot,
     load_config,
 )
-from host.schedule.plan import Airing, PlanEntry, airing, channel_plan, plan
-from host.schedule.selection import Deal, Lineup, Selection
-from host.schedule.slots import Occurrence, Timetable, WeeklyWindow
+from hostcast.schedule.plan import Airing, PlanEntry, airing, channel_plan, plan
+from hostcast.schedule.selection import Deal, Lineup, Selection
+from hostcast.schedule.slots import Occurrence, Timetable, WeeklyWindow
 
 __all__ = [
     "DEFAULT_SLOT",

@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from host import __version__
-from host.daemon.supervisor import ChannelReport, DaemonReport
+from hostcast.daemon.supervisor import ChannelReport, DaemonReport
 from stream.metrics import CONTENT_TYPE, Registry, Sample
 from stream.web.loop_thread import LoopThread, serve_app
 from stream.web.server import is_loopback

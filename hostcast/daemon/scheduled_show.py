@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from host.catalog.model import Product
-from host.cli.show import Show
-from host.daemon.programmes import ProgrammeKey, ProgrammeShows, programme_key
-from host.schedule.config import HostcastConfig
-from host.schedule.plan import Airing, airing
 from host.script.line import Line
 from host.script.product_rotation import RotationState
 from host.script.running_order import running_order
 from host.script.steering import Steering
 from host.segment.segment import Segment
+from hostcast.cli.show import Show
+from hostcast.daemon.programmes import ProgrammeKey, ProgrammeShows, programme_key
+from hostcast.schedule.config import HostcastConfig
+from hostcast.schedule.plan import Airing, airing
 
 log = logging.getLogger(__name__)
 

@@ -19,14 +19,14 @@ from host.chat.answer import Answer, Answerer, ChatAnswerer
 from host.chat.intent import REFUSED
 from host.chat.message import ViewerMessage
 from host.chat.sanitize import clean_name, clean_text
-from host.cli.show import Show
 from host.compose.overlay import ProductCard
+from host.compose.picture import FrameState
 from host.script.steering import Steering
 from host.script.typed_line import typed_line
 from host.segment.cards import card_for
 from host.segment.segment import Segment
+from hostcast.cli.show import Show
 from stream.broadcast import Broadcast
-from stream.picture import FrameState
 from stream.playout import CutIn, Playout
 from stream.source import ProducerThread
 from stream.web.protocols import ChatEntry

@@ -7,11 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from host.cli import options
-from host.cli.progress import ProgressBar
-from host.cli.show import Show, ShowOptions
-from host.cli.writer_setup import add_writer_options, writer_options, writer_summary
 from host.errors import ConfigError
+from hostcast.cli import options
+from hostcast.cli.progress import ProgressBar
+from hostcast.cli.show import Show, ShowOptions
+from hostcast.cli.writer_setup import add_writer_options, writer_options, writer_summary
 
 
 def register(commands: Any) -> None:

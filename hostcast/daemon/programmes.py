@@ -8,13 +8,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from host.cli.show import Show, ShowOptions
-from host.cli.writer_choice import parse_writer
-from host.cli.writer_setup import WriterOptions
+from host.compose.picture import Picture
 from host.errors import ConfigError
 from host.paths import shown
-from host.schedule.config import Channel, HostcastConfig, Programme
-from stream.picture import Picture
+from hostcast.cli.show import Show, ShowOptions
+from hostcast.cli.writer_choice import parse_writer
+from hostcast.cli.writer_setup import WriterOptions
+from hostcast.schedule.config import Channel, HostcastConfig, Programme
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from host.catalog.model import Product
-from host.schedule.config import DEFAULT_SLOT, Channel, HostcastConfig, Programme
-from host.schedule.slots import Timetable
+from hostcast.schedule.config import DEFAULT_SLOT, Channel, HostcastConfig, Programme
+from hostcast.schedule.slots import Timetable
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from host.daemon import log_format
-from host.daemon.supervisor import SUPERVISOR_PID_ENV, ChildCommand, Supervisor, channel_command
 from host.errors import ConfigError
 from host.paths import shown
-from host.schedule import InvalidConfigError, load_config
+from hostcast.daemon import log_format
+from hostcast.daemon.supervisor import SUPERVISOR_PID_ENV, ChildCommand, Supervisor, channel_command
+from hostcast.schedule import InvalidConfigError, load_config
 
 log = logging.getLogger("hostcast.daemon")
 
@@ -52,7 +52,7 @@ def run_daemon(args: argparse.Namespace) -> int:
         if not _follow_supervisor():
             return 0
         # Imported here: a supervisor needs none of the playout.
-        from host.daemon.channel import run_channel
+        from hostcast.daemon.channel import run_channel
 
         return run_channel(args.config, args.channel)
     return supervise(args.config)
@@ -69,7 +69,7 @@ def supervise(path: Path, command: ChildCommand = channel_command) -> int:
     for warning in config.warnings:
         log.warning("%s", warning)
     # Imported here: the web server is for the supervisor, not for each channel's process.
-    from host.daemon.health_server import HealthServer
+    from hostcast.daemon.health_server import HealthServer
 
     supervisor = Supervisor(config, command=command)
     host, port = config.daemon.health

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from host.schedule.config import HostcastConfig
+from hostcast.schedule.config import HostcastConfig
 
 Stamp = tuple[int, int, int] | None  # mtime (ns), size, inode; None: the file is missing
 

@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from host.cli.live import LiveShow
-from host.cli.show import Show
-from host.schedule.config import Outputs
 from host.script.steering import Steering
 from host.segment.segment import Segment
+from hostcast.cli.live import LiveShow
+from hostcast.cli.show import Show
+from hostcast.schedule.config import Outputs
 from stream.broadcast import Broadcast
 from stream.clock import Clock, RealClock
 from stream.encoder import Encoder

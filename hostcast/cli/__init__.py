@@ -7,7 +7,8 @@ import sys
 from collections.abc import Sequence
 
 from host import __version__
-from host.cli import (
+from host.errors import HostcastError
+from hostcast.cli import (
     catalog_cmd,
     daemon_cmd,
     render_cmd,
@@ -16,7 +17,6 @@ from host.cli import (
     status_cmd,
     stream_cmd,
 )
-from host.errors import HostcastError
 
 USER_ERROR = 2
 

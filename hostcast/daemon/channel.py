@@ -25,21 +25,21 @@ from pathlib import Path
 from typing import IO, Any
 
 from host.catalog.model import Product
-from host.cli.live import LiveShow
-from host.cli.on_air import OnAir
-from host.daemon.as_run import AsRunLog, as_run_entry
-from host.daemon.exit_codes import RESTART_EXIT
-from host.daemon.programmes import ProgrammeShows
-from host.daemon.reload import ConfigWatch, restart_reason
-from host.daemon.scheduled_show import ScheduledShow
-from host.daemon.state_store import StateStore
-from host.daemon.supervisor import STATE_ENV
 from host.errors import ConfigError, StateError
 from host.paths import shown
-from host.schedule.config import HostcastConfig, InvalidConfigError, load_config
 from host.script.running_order import SHOW_INTERVAL
 from host.script.steering import Steering
 from host.segment.segment import Segment
+from hostcast.cli.live import LiveShow
+from hostcast.cli.on_air import OnAir
+from hostcast.daemon.as_run import AsRunLog, as_run_entry
+from hostcast.daemon.exit_codes import RESTART_EXIT
+from hostcast.daemon.programmes import ProgrammeShows
+from hostcast.daemon.reload import ConfigWatch, restart_reason
+from hostcast.daemon.scheduled_show import ScheduledShow
+from hostcast.daemon.state_store import StateStore
+from hostcast.daemon.supervisor import STATE_ENV
+from hostcast.schedule.config import HostcastConfig, InvalidConfigError, load_config
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,11 @@ from host.catalog import CatalogLoad, load_catalog
 from host.compose.layout import layout_for
 from host.errors import AvatarError, CatalogError, ConfigError
 from host.paths import avatars_dir, shown
-from host.schedule.config import (
+from host.script import spoken
+from host.script.llm.prompt import STYLES
+from host.toml_errors import toml_message
+from host.voice.profile import VoiceProfile, find_profile
+from hostcast.schedule.config import (
     DEFAULT_HEALTH,
     DEFAULT_SLOT,
     DEFAULT_STATE,
@@ -37,8 +41,8 @@ from host.schedule.config import (
     Programme,
     Slot,
 )
-from host.schedule.selection import Deal, Lineup, Selection
-from host.schedule.slots import (
+from hostcast.schedule.selection import Deal, Lineup, Selection
+from hostcast.schedule.slots import (
     DAY_GROUPS,
     DAY_MINUTES,
     DAY_NAMES,
@@ -48,10 +52,6 @@ from host.schedule.slots import (
     wall_overlap,
     week_text,
 )
-from host.script import spoken
-from host.script.llm.prompt import STYLES
-from host.toml_errors import toml_message
-from host.voice.profile import VoiceProfile, find_profile
 
 _NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 _FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -536,8 +536,8 @@ class ConfigReader:
 
     def _writer(self, spec: str, model: str, style: str) -> str | None:
         """What is wrong with the writer spec, or None."""
-        # Imported here: host.cli loads every command, and they load the broadcast stack.
-        from host.cli.writer_choice import parse_writer
+        # Imported here: hostcast.cli loads every command, and they load the broadcast stack.
+        from hostcast.cli.writer_choice import parse_writer
 
         kind, sep, target = spec.partition(":")
         if kind == "transformers" and target and not Path(target).expanduser().is_absolute():

@@ -9,10 +9,10 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from host.daemon.state_store import AsRunEntry, StateStore
 from host.errors import StateError
 from host.script.product_rotation import RotationState
 from host.segment.segment import Segment
+from hostcast.daemon.state_store import AsRunEntry, StateStore
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from host.errors import ConfigError
 from host.paths import shown
-from host.schedule.config import DEFAULT_HEALTH
 from host.toml_errors import toml_message
+from hostcast.schedule.config import DEFAULT_HEALTH
 
 NOT_ON_AIR = 1
 UNREACHABLE = 2

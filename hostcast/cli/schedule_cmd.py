@@ -11,12 +11,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from host.catalog.model import Product, SaleWindow
-from host.cli import options
 from host.errors import ConfigError
 from host.paths import shown
-from host.schedule import DEFAULT_SLOT, Channel, HostcastConfig, InvalidConfigError, load_config
-from host.schedule.plan import PlanEntry, channel_plan
 from host.script.product_rotation import is_featured
+from hostcast.cli import options
+from hostcast.schedule import DEFAULT_SLOT, Channel, HostcastConfig, InvalidConfigError, load_config
+from hostcast.schedule.plan import PlanEntry, channel_plan
 from stream.ingest_url import redact_url
 
 INVALID = 2

@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from host.cli.writer_choice import WRITER_HELP, WriterChoice, parse_writer
 from host.errors import ConfigError
 from host.script.guard import PriceGuard
 from host.script.llm.cache import PitchCache
@@ -19,6 +18,7 @@ from host.script.llm.writer import LlmWriter
 from host.script.template_writer import TemplateWriter
 from host.script.threaded_writer import ThreadedWriter
 from host.script.writer import ScriptWriter
+from hostcast.cli.writer_choice import WRITER_HELP, WriterChoice, parse_writer
 
 DEFAULT_DEADLINE = 3.0
 

@@ -11,15 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from host.chat.connector import JsonLinesFeed
-from host.cli.live import BARGE_IN_MODES, LiveShow
-from host.cli.on_air import OnAir
-from host.cli.render_cmd import add_show_options, show_options
-from host.cli.show import Show
-from host.cli.writer_setup import writer_summary
 from host.errors import ConfigError
-from host.schedule.config import Outputs
 from host.script.steering import Steering
 from host.segment.segment import Segment
+from hostcast.cli.live import BARGE_IN_MODES, LiveShow
+from hostcast.cli.on_air import OnAir
+from hostcast.cli.render_cmd import add_show_options, show_options
+from hostcast.cli.show import Show
+from hostcast.cli.writer_setup import writer_summary
+from hostcast.schedule.config import Outputs
 from stream.sinks import parse_rtmp_url
 from stream.web.server import parse_bind
 from stream.webrtc.whip import parse_whip_url

@@ -12,10 +12,9 @@ from host.avatar.pack import load_pack
 from host.avatar.presenter import Presenter
 from host.catalog import CatalogLoad, load_catalog
 from host.catalog.model import Product
-from host.cli import options
-from host.cli.writer_setup import ShowWriter, WriterOptions
 from host.compose.compositor import Compositor
 from host.compose.layout import layout_for
+from host.compose.picture import FrameState, HeadSource, Picture
 from host.errors import ConfigError
 from host.script.guard import PriceGuard
 from host.script.product_rotation import RotationState
@@ -26,9 +25,10 @@ from host.segment.build import SegmentBuilder
 from host.segment.segment import Segment
 from host.voice.profile import VoiceProfile, find_profile, voice_from_profile
 from host.voice.speech import Voice
+from hostcast.cli import options
+from hostcast.cli.writer_setup import ShowWriter, WriterOptions
 from stream.encoder import AUDIO_RATE, VideoSettings
 from stream.file_render import RenderReport, render_to_file
-from stream.picture import FrameState, HeadSource, Picture
 
 NEURAL = "neural:"  # --avatar neural:FOLDER: a photo whose mouth a lip-sync network redraws
 

@@ -26,10 +26,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from host.daemon.channel_process import ChannelProcess, exit_text
-from host.daemon.exit_codes import RESTART_EXIT
 from host.errors import HostcastError
-from host.schedule import HostcastConfig, InvalidConfigError, load_config
+from hostcast.daemon.channel_process import ChannelProcess, exit_text
+from hostcast.daemon.exit_codes import RESTART_EXIT
+from hostcast.schedule import HostcastConfig, InvalidConfigError, load_config
 
 log = logging.getLogger("hostcast.daemon")
 
@@ -48,7 +48,7 @@ ChildCommand = Callable[[Path, str], Sequence[str]]
 def channel_command(config: Path, channel: str) -> list[str]:
     """The command that runs one channel: this Python, `hostcast daemon --channel NAME`."""
     return [
-        sys.executable, "-m", "host", "daemon", "--config", str(config), "--channel", channel,
+        sys.executable, "-m", "hostcast", "daemon", "--config", str(config), "--channel", channel,
         "--log-format", "json",
     ]
 

@@ -5,7 +5,7 @@ unknown keys, types, names, times, days, time zones, overlapping slots, catalogs
 voices, writers, URLs and bind addresses. It reports every problem it finds at once, each
 naming the file and the key (`channel[beauty].slot[morning].start`; a table without a
 usable name is named by its position, from 1: `channel[2]`). The checks live in
-`host.schedule.config_reader`; the checked values are the types below.
+`hostcast.schedule.config_reader`; the checked values are the types below.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 
 from host.catalog import CatalogLoad
 from host.errors import ConfigError
-from host.schedule.selection import Lineup
-from host.schedule.slots import Timetable, WeeklyWindow
+from hostcast.schedule.selection import Lineup
+from hostcast.schedule.slots import Timetable, WeeklyWindow
 
 DEFAULT_SLOT = "default"  # the name plans give the default programme; no slot may take it
 DEFAULT_STATE = "state/hostcast.sqlite"
@@ -118,6 +118,6 @@ def load_config(
     the file in messages and is the folder the paths it holds are relative to.
     """
     # Imported here: the reader builds the types above, so it imports this module.
-    from host.schedule.config_reader import ConfigReader
+    from hostcast.schedule.config_reader import ConfigReader
 
     return ConfigReader(Path(path), now or datetime.now(UTC), text).config()

@@ -1,3 +1,0 @@
-from host.cli import main
-
-raise SystemExit(main())

@@ -1,0 +1,3 @@
+from hostcast.cli import main
+
+raise SystemExit(main())
