@@ -11,7 +11,10 @@ def asset_root() -> Path:
     override = os.environ.get("HOSTCAST_HOME")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent
+    installed = Path(__file__).resolve().parent / "assets"  # a wheel carries them here
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent  # a checkout: the repo's top level
 
 
 def templates_dir() -> Path:
