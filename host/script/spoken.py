@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import re
+from copy import copy
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from babel.lists import format_list
 from babel.numbers import (
-    format_currency,
     format_decimal,
     format_percent,
     get_currency_name,
-    get_currency_precision,
+    parse_pattern,
 )
 
 from host.catalog.model import Money
+from host.script.minor_units import minor_digits
 from host.script.spoken_units import LANGS, LangTable, Unit
 
 SUPPORTED_LANGS: tuple[str, ...] = tuple(sorted(LANGS))
@@ -47,7 +49,7 @@ def _table(lang: str) -> LangTable:
 
 def _rounded(m: Money) -> tuple[Decimal, int]:
     """The amount rounded half up to the currency's minor unit, and that unit's digits."""
-    digits = get_currency_precision(m.currency)
+    digits = minor_digits(m.currency)
     return m.amount.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP), digits
 
 
@@ -65,8 +67,10 @@ def _unit(code: str, table: LangTable) -> Unit:
 def show_money(m: Money, lang: str) -> str:
     """The price as a shop shows it in the language: "19,90 €", "$19.99", "¥1,500"."""
     table = _table(lang)
-    amount, _ = _rounded(m)
-    return format_currency(amount, m.currency, locale=table.locale)
+    amount, digits = _rounded(m)
+    pattern = copy(parse_pattern(Locale.parse(table.locale).currency_formats["standard"]))
+    pattern.frac_prec = (digits, digits)  # our minor units, not the installed CLDR's
+    return pattern.apply(amount, table.locale, currency=m.currency, currency_digits=False)
 
 
 def say_money(m: Money, lang: str) -> str:
