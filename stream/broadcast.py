@@ -63,7 +63,8 @@ class Broadcast:
                 listener.video_yuv(yuv, index)
             except Exception:
                 log.exception("sink %s failed to take a frame", getattr(listener, "name", "?"))
-        self._fan_out(self.encoder.video(yuv, index))
+        wanted = any(getattr(sink, "wants_keyframe", False) for sink in self._sinks)
+        self._fan_out(self.encoder.video(yuv, index, keyframe=wanted))
 
     def audio(self, pcm: npt.NDArray[np.int16], first_sample: int) -> None:
         for listener in self._raw:

@@ -67,7 +67,9 @@ class Encoder:
             "threads": str(video.threads),
             # Keyframes on a fixed beat: files roll and new viewers start on time.
             "sc_threshold": "0",
+            "forced-idr": "1",  # a keyframe asked for (a viewer joining) is a real IDR
         }
+        self._forced_at = -video.fps  # frame index of the last keyframe asked for
         self._video.flags |= flags
         self._video.open()
         self._audio: Any = av.CodecContext.create("aac", "w")
@@ -88,9 +90,19 @@ class Encoder:
             audio_extradata=bytes(self._audio.extradata or b""),
         )
 
-    def video(self, yuv: npt.NDArray[np.uint8], index: int) -> list[Packet]:
-        """Encode frame number `index` (its time is index / fps)."""
+    def video(
+        self, yuv: npt.NDArray[np.uint8], index: int, *, keyframe: bool = False
+    ) -> list[Packet]:
+        """Encode frame number `index` (its time is index / fps).
+
+        `keyframe` asks for this frame to be one, out of the fixed beat, so a viewer who
+        just joined sees a picture at once; granted at most once a second, since every
+        output pays for it in bits.
+        """
         frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+        if keyframe and index - self._forced_at >= self.settings.fps:
+            self._forced_at = index
+            frame.pict_type = av.video.frame.PictureType.I
         frame.pts = index
         frame.time_base = self._video.time_base
         return _packets(VIDEO, self._video.encode(frame))

@@ -74,11 +74,14 @@ def test_twenty_viewers_share_one_h264_and_one_opus_encode(
                 "encoders": preview.sink.encoders(),
                 "live": live_encoders(),
             }
-            # A latecomer joins a running stream: picture within one keyframe interval.
+            # A latecomer joins a running stream: the encoder is asked for a keyframe, so
+            # its picture starts at once, not at the next beat of the keyframe interval.
+            # Timed from its connection being up: ICE and DTLS before that are paced by
+            # this process's own twenty decoders, on a 2-core machine.
             late = ViewerClient(preview.url)
             await late.connect(session)
-            await _until(lambda: late.video_frames > 0, 5)
-            seen["late_first_frame"] = late.time_to_first_frame
+            await _until(lambda: late.video_frames > 0, 10)
+            seen["late_first_frame"] = late.picture_after_connected
             await asyncio.gather(*(c.close() for c in [*clients, late]))
             await _until(lambda: preview.sink.viewer_count == 0, 5)
             seen["viewers_after"] = preview.sink.viewer_count
@@ -95,7 +98,8 @@ def test_twenty_viewers_share_one_h264_and_one_opus_encode(
     assert per_viewer_encodes == Counter(), f"aiortc encoded per viewer: {per_viewer_encodes}"
     first = [t for t in seen["first_frame"] if t is not None]
     assert max(first) < 10
-    assert seen["late_first_frame"] is not None and seen["late_first_frame"] < 3.0
+    late_first = seen["late_first_frame"]
+    assert late_first is not None and late_first < 2.0  # one keyframe interval at most
     assert seen["viewers_after"] == 0
     print(f"\nfirst frame: median {statistics.median(first):.2f} s, max {max(first):.2f} s; "
           f"late joiner {seen['late_first_frame']:.2f} s")

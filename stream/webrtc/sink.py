@@ -46,12 +46,19 @@ class WebRtcSink:
         self._viewers: list[Viewer] = []
         # Read by the playout thread to skip all work while nobody watches.
         self._h264_viewers = 0
+        # Set in the loop when an H.264 viewer waits for a keyframe; the encoder reads it.
+        self._keyframe_wanted = False
         self._closed = False
         self._lock = threading.Lock()  # guards the byte totals read by health()
         self._gone_sent = 0
         self._gone_dropped = 0
 
     # -- the playout side ---------------------------------------------------------
+
+    @property
+    def wants_keyframe(self) -> bool:
+        """Whether an H.264 viewer is waiting for a keyframe to start its picture."""
+        return self._keyframe_wanted and bool(self._h264_viewers)
 
     def start(self, spec: MediaSpec) -> None:
         if spec.video_codec != "h264":
@@ -64,6 +71,8 @@ class WebRtcSink:
         # AAC packets are ignored: viewers get Opus, encoded from `audio_pcm`.
         if packet.stream != VIDEO or not self._h264_viewers:
             return
+        if packet.keyframe:
+            self._keyframe_wanted = False
         data = self._parameter_sets + packet.data if packet.keyframe else packet.data
         self._post(self._fan_video, "h264", data, packet.pts, packet.keyframe)
 
@@ -175,8 +184,11 @@ class WebRtcSink:
         packet.time_base = Fraction(1, self._spec.fps)
         for viewer in self._viewers:
             if viewer.codec == codec:
-                if codec == "vp8" and viewer.waiting_for_keyframe and self._vp8 is not None:
-                    self._vp8.request_keyframe()
+                if viewer.waiting_for_keyframe and not keyframe:
+                    if codec == "h264":
+                        self._keyframe_wanted = True
+                    elif self._vp8 is not None:
+                        self._vp8.request_keyframe()
                 viewer.offer_video(packet, keyframe)
 
     def _fan_audio(self, packets: list[tuple[bytes, int]]) -> None:

@@ -105,6 +105,7 @@ class ViewerClient:
         self.frame_size: tuple[int, int] | None = None
         self.started = 0.0
         self.first_video: float | None = None
+        self.connected: float | None = None  # when ICE and DTLS were up
         self._tasks: list[asyncio.Task[None]] = []
 
     async def connect(self, session: aiohttp.ClientSession) -> None:
@@ -118,6 +119,7 @@ class ViewerClient:
             )
         pc.addTransceiver("audio", direction="recvonly")
         pc.on("track", self._on_track)
+        pc.on("connectionstatechange", self._on_state)
         self.started = time.monotonic()
         await pc.setLocalDescription(await pc.createOffer())
         offer = {"sdp": pc.localDescription.sdp, "type": pc.localDescription.type}
@@ -126,6 +128,10 @@ class ViewerClient:
             if response.status != 200:
                 raise RuntimeError(f"offer refused: {response.status} {body}")
         await pc.setRemoteDescription(RTCSessionDescription(sdp=body["sdp"], type=body["type"]))
+
+    def _on_state(self) -> None:
+        if self.pc.connectionState == "connected" and self.connected is None:
+            self.connected = time.monotonic()
 
     def _on_track(self, track: MediaStreamTrack) -> None:
         self._tasks.append(asyncio.ensure_future(self._consume(track)))
@@ -148,6 +154,13 @@ class ViewerClient:
     @property
     def time_to_first_frame(self) -> float | None:
         return None if self.first_video is None else self.first_video - self.started
+
+    @property
+    def picture_after_connected(self) -> float | None:
+        """Seconds from the connection being up to the first picture: the server's part."""
+        if self.first_video is None or self.connected is None:
+            return None
+        return self.first_video - self.connected
 
     async def close(self) -> None:
         """Hang up politely: the server hears DTLS close_notify."""
