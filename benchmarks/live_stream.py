@@ -82,7 +82,7 @@ def main() -> int:
                     f"t={time.monotonic() - began:6.0f} s  RSS {rss_mib():6.1f} MiB  "
                     f"late p50 {late.percentile(50) * 1e3:5.1f} ms  "
                     f"p99 {late.percentile(99) * 1e3:5.1f} ms  max {late.max * 1e3:6.1f} ms  "
-                    f"dropped {playout.stats.dropped_frames}  rtmp {rtmp.health().state}",
+                    f"repeated {playout.stats.repeated_frames}  rtmp {rtmp.health().state}",
                     flush=True,
                 )
             producer.close()
@@ -99,7 +99,7 @@ def main() -> int:
     print(
         f"  video frame lateness: p50 {late.percentile(50) * 1e3:.1f} ms, "
         f"p99 {late.percentile(99) * 1e3:.1f} ms, max {late.max * 1e3:.1f} ms; "
-        f"dropped {playout.stats.dropped_frames} of {round(args.seconds * 30)} frames"
+        f"repeated {playout.stats.repeated_frames} of {round(args.seconds * 30)} frames"
     )
     return 0
 

@@ -46,8 +46,8 @@ class AirOutput(Protocol):
 
 @dataclass
 class PlayoutStats:
-    frames: int = 0
-    dropped_frames: int = 0
+    frames: int = 0  # every frame index aired, repeats included: n / fps, no gap
+    repeated_frames: int = 0  # frames that aired the previous picture again, drawn too late
     audio_samples: int = 0
     segments: int = 0
     idle_ticks: int = 0  # 20 ms ticks with nothing queued: silence and the idle presenter
@@ -107,6 +107,7 @@ class Playout:
         self._origin: float | None = None
         self._tick = 0  # next 20 ms audio tick
         self._frame = 0  # next video frame
+        self._last_picture: npt.NDArray[np.uint8] | None = None  # what the last frame showed
         self._requests: deque[CutIn] = deque()  # asked from any thread, taken at a tick
         self._requests_lock = threading.Lock()
         self._waiting: list[tuple[CutIn, Placed]] = []  # placed, first sample not yet aired
@@ -245,18 +246,24 @@ class Playout:
                 self._tick = tick
                 stats.audio_samples += AUDIO_CHUNK
                 self._timeline.forget_before(start - AUDIO_RATE)
-            # Video: one frame when due; a frame or more late, skip ahead instead of bursting.
+            # Video: one frame when due. A frame or more late, the frames that fell due
+            # air the last picture again, each at its own timestamp: no gap, no new drawing.
             if frame <= now * self.fps and (end_frames is None or frame < end_frames):
-                stats.lateness.add(now - EPSILON - frame / self.fps)  # before any skip
+                stats.lateness.add(now - EPSILON - frame / self.fps)  # before any repeat
                 behind = int(now * self.fps - frame)
-                if behind >= 1:
-                    skip = behind if end_frames is None else min(behind, end_frames - 1 - frame)
-                    frame += skip
-                    self._frame = frame
-                    stats.dropped_frames += skip
+                if end_frames is not None:
+                    behind = min(behind, end_frames - 1 - frame)
+                if self._last_picture is not None:
+                    for _ in range(max(0, behind)):
+                        self._output.video(self._last_picture, frame)
+                        frame += 1
+                        self._frame = frame
+                        stats.frames += 1
+                        stats.repeated_frames += 1
                 t = frame / self.fps
                 yuv, state = self._picture.draw(t, self._timeline.at(t))
                 self._output.video(yuv, frame)
+                self._last_picture = yuv
                 if self._on_frame is not None:
                     self._on_frame(state)
                 frame += 1

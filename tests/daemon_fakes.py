@@ -77,7 +77,7 @@ FAKE_CHANNEL = textwrap.dedent(
         print(json.dumps({
             "type": "status", "channel": name, "time": time.time(), "slot": "default",
             "product": "p" + str(n // 10), "air_seconds": n * 0.1, "frames": n * 3,
-            "dropped_frames": 0, "late_frames": 1, "lateness_p99_ms": 2.5, "segments": n // 5,
+            "repeated_frames": 0, "late_frames": 1, "lateness_p99_ms": 2.5, "segments": n // 5,
             "sinks": [{"name": "recording", "state": "connected", "reconnects": 1,
                        "sent_bytes": n * 1000, "dropped_bytes": 0, "last_error": None}],
             "writer": {"writer": "template", "guard_refused": 2},

@@ -154,7 +154,7 @@ def test_one_channel_killed_again_and_again_leaves_no_gap_in_the_other(tmp_path:
     on_air = audio[-1][1] - audio[0][0]
     print(f"steady: {on_air:.1f} s recorded, {len(video)} frames, longest video step "
           f"{max(video_steps) * 1000:.0f} ms, longest audio hole {max(audio_holes) * 1000:.2f} ms,"
-          f" {last['steady']['dropped_frames']} frames dropped, victim killed {kills} times")
+          f" {last['steady']['repeated_frames']} frames dropped, victim killed {kills} times")
     assert on_air > seconds
     assert max(audio_holes) < 0.001  # audio, the master clock, never stops
     # A frame dropped to keep time leaves one step of 2/fps; a stop would leave seconds.

@@ -130,7 +130,7 @@ def test_metrics_parse_and_carry_labelled_values_across_restarts(tmp_path: Path)
     assert metric(values, "hostcast_channel_crash_loop", channel="steady") == 0
     assert metric(values, "hostcast_frames_sent_total", channel="steady") >= 30
     assert metric(values, "hostcast_late_frames_total", channel="steady") == 1
-    assert metric(values, "hostcast_dropped_frames_total", channel="steady") == 0
+    assert metric(values, "hostcast_repeated_frames_total", channel="steady") == 0
     assert metric(values, "hostcast_guardrail_refusals_total", channel="steady") == 2
     assert metric(values, "hostcast_lateness_p99_seconds", channel="steady") == 0.0025
     assert metric(values, "hostcast_sink_reconnects_total", channel="steady",

@@ -260,7 +260,7 @@ def test_a_slow_renderer_on_a_real_clock_falls_back_without_a_late_frame(
     assert output.frames == round(seconds * FPS)
     assert output.samples == round(seconds / 0.02) * AUDIO_RATE // 50  # in 20 ms ticks
     # The playout never waited for the renderer: no frame dropped, none a frame late.
-    assert playout.stats.dropped_frames == 0
+    assert playout.stats.repeated_frames == 0
     assert playout.stats.lateness.max < 1 / FPS
     assert status["state"] == "fallback" and "not ready in time" in status["reason"]
     assert status["missed_frames"] == 4 and status["fallbacks"] == 1
@@ -295,7 +295,7 @@ def test_a_healthy_renderer_on_a_real_clock_presents_every_spoken_frame(
     assert status["missed_frames"] == 0
     assert status["render_fps"] > FPS
     assert all(states[n].head for n in speech_frames(on_air, len(states)))
-    assert playout.stats.dropped_frames == 0
+    assert playout.stats.repeated_frames == 0
 
 
 def draw_all(picture: Picture, segment: Segment) -> list[FrameState]:

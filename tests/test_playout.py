@@ -81,7 +81,7 @@ def test_a_day_of_air_in_simulated_time_is_exact_and_does_not_grow() -> None:
     )
     assert output.frames == hours * 3600 * FPS and output.gaps == 0
     assert output.samples == hours * 3600 * AUDIO_RATE
-    assert playout.stats.dropped_frames == 0 and playout.stats.idle_ticks == 0
+    assert playout.stats.repeated_frames == 0 and playout.stats.idle_ticks == 0
     assert growth < 20 * 2**20
 
 
@@ -94,27 +94,33 @@ class StallingOutput(CheckedOutput):
         self.at_frame = at_frame
         self.seconds = seconds
         self.frame_times: list[float] = []
+        self.pictures: list[np.ndarray] = []
 
     def video(self, yuv: np.ndarray, index: int) -> None:
         super().video(yuv, index)
         self.frame_times.append(self.clock.now())
+        self.pictures.append(yuv.copy())
         if index == self.at_frame:
             self.clock.advance(self.seconds)
 
 
-def test_a_late_frame_skips_video_ahead_and_never_delays_or_gaps_audio() -> None:
+def test_a_late_frame_repeats_the_last_picture_and_never_gaps_video_or_audio() -> None:
     show = small_show()
     clock = SimulatedClock()
     output = StallingOutput(clock, at_frame=90, seconds=0.5)
     playout = Playout(clock, InlineSource(segments(show)), show.picture, output, fps=FPS)
     playout.run(until=10)
     assert output.samples == 10 * AUDIO_RATE  # audio complete: CheckedOutput saw no gap
-    # Frames 91..104 fell due during the stall: skipped, not burst; 105 is on time.
-    assert playout.stats.dropped_frames == 14
-    assert output.frames + 14 == 10 * FPS
-    # Never a burst: after the stall, no two frames go out at the same instant.
+    # Frames 91..104 fell due during the stall: each airs frame 90's picture again, at its
+    # own index (CheckedOutput refuses a gap), and only 105 is drawn anew.
+    assert playout.stats.repeated_frames == 14
+    assert output.frames == playout.stats.frames == 10 * FPS
+    assert all(np.array_equal(output.pictures[i], output.pictures[90]) for i in range(91, 105))
+    assert output.gaps == 0
+    # The repeats go out together when the stall ends; every frame after is on time.
     times = output.frame_times
-    assert all(b > a for a, b in itertools.pairwise(times))
+    assert times[91:105] == [times[91]] * 14
+    assert all(b > a for a, b in itertools.pairwise(times[105:]))
     assert playout.stats.lateness.max >= 0.5 - 1 / FPS
 
 

@@ -18,7 +18,7 @@ from hostcast.daemon.supervisor import ChannelReport, DaemonReport
 
 STATUS: dict[str, Any] = {
     "type": "status", "channel": "beauty", "slot": "morning-glow", "product": "serum-vitc",
-    "air_seconds": 3723.4, "frames": 111702, "dropped_frames": 0, "late_frames": 3,
+    "air_seconds": 3723.4, "frames": 111702, "repeated_frames": 0, "late_frames": 3,
     "lateness_p99_ms": 1.2, "segments": 410,
     "sinks": [
         {"name": "rtmp", "state": "connected", "reconnects": 0, "sent_bytes": 9,

@@ -210,7 +210,7 @@ def test_health_view_reads_the_stream_counters() -> None:
     late = LatenessHistogram()
     for ms in (1, 1, 2, 40):
         late.add(ms / 1000)
-    view = health_view(fps=29.97, lateness=late, dropped_frames=3, air_seconds=12.34,
+    view = health_view(fps=29.97, lateness=late, repeated_frames=3, air_seconds=12.34,
                        sinks=[SinkHealth("webrtc", "connected", sent_bytes=10)])
     assert view["fps"] == 30.0 and view["late_p50_ms"] == 1.5 and view["late_p99_ms"] == 40.5
     assert view["sinks"] == [{"name": "webrtc", "state": "connected", "sent_bytes": 10,

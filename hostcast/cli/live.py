@@ -378,7 +378,7 @@ class LiveShow:
                 health_view(
                     fps=self._rate.update(stats.frames),
                     lateness=stats.lateness,
-                    dropped_frames=stats.dropped_frames,
+                    repeated_frames=stats.repeated_frames,
                     air_seconds=self.playout.air_time,
                     sinks=self.broadcast.health() if self.broadcast is not None else [],
                 )

@@ -58,7 +58,7 @@ class AirFigures:
 
     air_seconds: float
     frames: int
-    dropped_frames: int
+    repeated_frames: int
     late_frames: int
     lateness_p50: float  # seconds
     lateness_p99: float
@@ -200,7 +200,7 @@ class OnAir:
         return AirFigures(
             air_seconds=playout.air_time,
             frames=stats.frames,
-            dropped_frames=stats.dropped_frames,
+            repeated_frames=stats.repeated_frames,
             late_frames=self._lateness.late,
             lateness_p50=stats.lateness.percentile(50),
             lateness_p99=stats.lateness.percentile(99),

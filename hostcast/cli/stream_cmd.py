@@ -162,7 +162,7 @@ def _print_status(on_air: OnAir) -> None:
     air = on_air.figures()
     parts = [
         f"air {air.air_seconds:.0f} s",
-        f"frames {air.frames} (dropped {air.dropped_frames})",
+        f"frames {air.frames} (repeated {air.repeated_frames})",
         f"late p50 {air.lateness_p50 * 1000:.1f} ms p99 {air.lateness_p99 * 1000:.1f} ms",
         f"idle {air.idle_seconds:.1f} s",
     ]

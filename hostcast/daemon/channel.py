@@ -291,7 +291,7 @@ class ChannelRunner:
             "product": card.product_id if card is not None else None,
             "air_seconds": round(air.air_seconds, 2),
             "frames": air.frames,
-            "dropped_frames": air.dropped_frames,
+            "repeated_frames": air.repeated_frames,
             "late_frames": air.late_frames,
             "lateness_p99_ms": round(air.lateness_p99 * 1000, 1),
             "segments": air.segments,

@@ -26,7 +26,7 @@ ReportSource = Callable[[], DaemonReport]
 # Status-line counters (summed over a channel's runs) and the metric each one feeds.
 _CHANNEL_METRICS = (
     ("frames", "hostcast_frames_sent_total", "Video frames sent to the encoder."),
-    ("dropped_frames", "hostcast_dropped_frames_total", "Video frames dropped to keep time."),
+    ("repeated_frames", "hostcast_repeated_frames_total", "Frames airing the last picture again."),
     ("late_frames", "hostcast_late_frames_total", "Video frames that left late."),
     ("segments", "hostcast_segments_aired_total", "Segments (lines) aired."),
     ("air_seconds", "hostcast_air_seconds_total", "Seconds on air."),
@@ -84,7 +84,7 @@ def _channel(c: ChannelReport) -> dict[str, Any]:
         "product": status.get("product"),
         "air_seconds": status.get("air_seconds"),
         "frames": status.get("frames"),
-        "dropped_frames": status.get("dropped_frames"),
+        "repeated_frames": status.get("repeated_frames"),
         "late_frames": status.get("late_frames"),
         "lateness_p99_ms": status.get("lateness_p99_ms"),
         "segments": status.get("segments"),

@@ -37,7 +37,7 @@ SUPERVISOR_PID_ENV = "HOSTCAST_SUPERVISOR_PID"  # tells a channel which process 
 # The state file of the configuration the supervisor runs: where a channel whose config
 # file does not validate finds the last one that did.
 STATE_ENV = "HOSTCAST_STATE"
-CHANNEL_COUNTERS = ("frames", "dropped_frames", "late_frames", "segments", "air_seconds")
+CHANNEL_COUNTERS = ("frames", "repeated_frames", "late_frames", "segments", "air_seconds")
 WRITER_COUNTERS = ("guard_refused", "generated", "refused", "fallbacks", "failed")
 SINK_COUNTERS = ("sent_bytes", "dropped_bytes", "reconnects")
 _QUICK_EXIT = 1.0  # seconds: a restart asked for sooner than this waits the first backoff

@@ -34,7 +34,7 @@ class HealthView(TypedDict, total=False):
     fps: float
     late_p50_ms: float
     late_p99_ms: float
-    dropped_frames: int
+    repeated_frames: int
     air_seconds: float
     sinks: list[SinkView]
 

@@ -39,14 +39,14 @@ def sink_views(sinks: Iterable[SinkHealth]) -> list[SinkView]:
     ]
 
 
-def health_view(*, fps: float, lateness: LatenessHistogram, dropped_frames: int,
+def health_view(*, fps: float, lateness: LatenessHistogram, repeated_frames: int,
                 air_seconds: float, sinks: Iterable[SinkHealth]) -> HealthView:
     """The `health` entry of the on-air state, as the page shows it."""
     return HealthView(
         fps=round(fps, 1),
         late_p50_ms=round(lateness.percentile(50) * 1000, 1),
         late_p99_ms=round(lateness.percentile(99) * 1000, 1),
-        dropped_frames=dropped_frames,
+        repeated_frames=repeated_frames,
         air_seconds=round(air_seconds, 1),
         sinks=sink_views(sinks),
     )

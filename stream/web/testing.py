@@ -41,7 +41,7 @@ class FakeShow:
         self._lock = threading.Lock()
         self._origin = time.monotonic()
         self.health: dict[str, Any] = {
-            "fps": 30.0, "late_p50_ms": 1.5, "late_p99_ms": 6.0, "dropped_frames": 0,
+            "fps": 30.0, "late_p50_ms": 1.5, "late_p99_ms": 6.0, "repeated_frames": 0,
             "sinks": [
                 {"name": "webrtc", "state": "connected", "sent_bytes": 0},
                 {"name": "rtmp://live.example.com/app", "state": "connected",

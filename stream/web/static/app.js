@@ -177,7 +177,7 @@ function renderHealth(health, viewers) {
   text("fps", health.fps !== undefined ? Number(health.fps).toFixed(1) : null);
   const p50 = health.late_p50_ms, p99 = health.late_p99_ms;
   text("late", p50 !== undefined ? `${Number(p50).toFixed(1)} / ${Number(p99).toFixed(1)} ms` : null);
-  text("dropped", health.dropped_frames);
+  text("repeated", health.repeated_frames);
   text("viewer-count", viewers);
   const sinks = $("sinks");
   sinks.replaceChildren();
