@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -47,9 +48,9 @@ class Compositor:
         layout: Layout,
         avatar: Avatar,
         *,
-        backgrounds: int = 8,
+        backgrounds: int = 16,  # enough for the overlays of the segments queued ahead
         presenters: int = 256,
-        captions: int = 32,
+        captions: int = 96,
     ) -> None:
         self.layout = layout
         self.avatar = avatar
@@ -61,7 +62,8 @@ class Compositor:
         # One swscale context per picture size: each is set up once, not once per picture.
         self._presenter_sws = VideoReformatter()
         self._picture_sws = VideoReformatter()
-        self._caption_sws = VideoReformatter()
+        # Captions are also drawn ahead of air in the producer's thread: one context each.
+        self._caption_sws = threading.local()
 
     @property
     def presenter_box(self) -> Box:
@@ -189,4 +191,7 @@ class Compositor:
         box = self.layout.caption_box
         plate = np.asarray(draw_caption(text, box.size, self.layout.scale), dtype=np.uint8)
         under = backdrop(self.layout)[box.y : box.bottom, box.x : box.right]
-        return rgb_to_yuv420(over(under, plate), self._caption_sws)
+        local = self._caption_sws
+        if not hasattr(local, "sws"):
+            local.sws = VideoReformatter()
+        return rgb_to_yuv420(over(under, plate), local.sws)

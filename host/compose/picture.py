@@ -84,8 +84,16 @@ class Picture:
         return self._overlay
 
     def prepare(self, segments: Iterable[Segment]) -> Iterator[Segment]:
-        """The same segments, each announced to the head as it is made, to render ahead of air."""
+        """The same segments, each drawn ahead of air as it is made, off the playout thread.
+
+        Its card, background and captions go into the compositor's caches here, in the
+        producer's thread, so at air time the playout only pastes cached layers; and the
+        head, if there is one, is told to start rendering it.
+        """
         for segment in segments:
+            self.compositor.warm(
+                overlays=(segment.overlay,), captions=(c.value for c in segment.captions)
+            )
             if self.head is not None:
                 try:
                     self.head.start(segment)
