@@ -19,12 +19,11 @@ from host.chat.answer import Answer, Answerer, ChatAnswerer
 from host.chat.intent import REFUSED
 from host.chat.message import ViewerMessage
 from host.chat.sanitize import clean_name, clean_text
-from host.compose.overlay import ProductCard
 from host.compose.picture import FrameState
 from host.script.steering import Steering
 from host.script.typed_line import typed_line
-from host.segment.cards import card_for
 from host.segment.segment import Segment
+from hostcast.cli.card_views import CardViews, card_view
 from hostcast.cli.show import Show
 from stream.broadcast import Broadcast
 from stream.playout import CutIn, Playout
@@ -39,17 +38,6 @@ BARGE_IN_MODES: tuple[str, ...] = get_args(BargeIn)
 CHAT_KEPT = 50  # messages remembered for the page
 ANSWER_BACKLOG = 4  # answers waiting for the voice; past this a question is not answered
 STALE_SECONDS = 30.0  # a question whose turn comes later than this is not answered any more
-
-
-def _view(card: ProductCard) -> dict[str, Any]:
-    deal = " ".join(part for part in (card.discount, card.deal_ends) if part) or None
-    return {
-        "id": card.product_id,
-        "title": card.title,
-        "price": card.price,
-        "sale_price": card.sale_price,
-        "deal": deal,
-    }
 
 
 @dataclass
@@ -119,6 +107,7 @@ class LiveShow:
         self.steering = steering
         self.barge_in = barge_in
         self._products = products or (lambda: show.loaded.products)
+        self._cards = CardViews(show.lang)  # made when the catalog or the time changes them
         self._slot = slot
         self.producer: ProducerThread | None = None
         self.playout: Playout | None = None
@@ -364,13 +353,15 @@ class LiveShow:
         card = self.show.picture.overlay.card
         last = self._last
         upcoming: list[dict[str, Any]] = []
+        now = self.show.clock()
+        products = self._products()
         if self.producer is not None:
             seen: set[str] = {card.product_id} if card else set()
             for segment in self.producer.upcoming():
-                product = self._product(segment.product_id)
-                if product is not None and product.id not in seen:
-                    seen.add(product.id)
-                    upcoming.append(_view(card_for(product, self.show.lang, self.show.clock())))
+                view = self._cards.view(products, segment.product_id, now)
+                if view is not None and view["id"] not in seen:
+                    seen.add(view["id"])
+                    upcoming.append(view)
         health: dict[str, Any] = {}
         if self.playout is not None:
             stats = self.playout.stats
@@ -384,19 +375,14 @@ class LiveShow:
                 )
             )
             health.update(self.show.health())  # which voice and presenter air, and fallbacks
-        now = self.show.clock()
         slot = self._slot() if self._slot is not None else None
         return {
-            "product": _view(card) if card else None,
+            "product": card_view(card) if card else None,
             "caption": last.caption if last else None,
             "next": upcoming[:5],
             "slot": {"name": slot} if slot is not None else None,
             "health": health,
-            "products": [
-                _view(card_for(p, self.show.lang, now))
-                for p in self._products()
-                if p.orderable
-            ],
+            "products": self._cards.orderable(products, now),
             "pinned": self.steering.pinned,
             "paused": self.steering.paused,
             "writer": self.show.stats(),
