@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import statistics
 import time
 from collections import Counter
@@ -13,8 +14,10 @@ import aiohttp
 import pytest
 from aiortc.codecs import h264, opus, vpx
 
+from stream.encoder import Encoder, VideoSettings
 from stream.web.testing import PreviewOnAir, preview_on_air
 from stream.webrtc import live_encoders
+from stream.webrtc.h264 import profile_level_id
 from stream.webrtc.testing import ViewerClient
 
 WIDTH, HEIGHT, FPS = 240, 432, 15
@@ -148,3 +151,25 @@ def test_the_operator_can_send_everyone_vp8_instead(per_viewer_encodes: Counter[
         ok, encoders = asyncio.run(run())
     assert ok and encoders == {"opus": 1, "vp8": 1}
     assert per_viewer_encodes == Counter()
+
+
+def test_the_answer_advertises_the_h264_profile_the_encoder_sends(preview: PreviewOnAir) -> None:
+    async def answer() -> str:
+        client = ViewerClient(preview.url)
+        try:
+            async with aiohttp.ClientSession() as session:
+                await client.connect(session)
+                return str(client.pc.remoteDescription.sdp)
+        finally:
+            await client.close()
+
+    sdp = asyncio.run(answer())
+    sent = preview.sink.profile_level_id  # read from the SPS x264 wrote
+    advertised = set(re.findall(r"profile-level-id=([0-9a-fA-F]{6})", sdp))
+    assert advertised == {sent}, sdp
+
+
+@pytest.mark.parametrize(("preset", "profile"), [("veryfast", "64"), ("ultrafast", "42")])
+def test_the_profile_is_read_from_the_encoders_own_headers(preset: str, profile: str) -> None:
+    encoder = Encoder(VideoSettings(width=WIDTH, height=HEIGHT, fps=FPS, preset=preset))
+    assert profile_level_id(encoder.spec.video_extradata)[:2] == profile  # High, Baseline

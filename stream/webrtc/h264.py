@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 START_CODE = b"\x00\x00\x00\x01"
 
 
@@ -27,3 +29,24 @@ def annex_b_parameter_sets(extradata: bytes) -> bytes:
             out += START_CODE + unit
             pos += size
     return bytes(out)
+
+
+_PROFILE_LEVEL_ID = re.compile(r"(?m)^(a=fmtp:\d+ .*?profile-level-id=)[0-9A-Fa-f]{6}")
+
+
+def profile_level_id(extradata: bytes) -> str:
+    """The SDP `profile-level-id` of the stream these headers start: profile, flags, level.
+
+    "640020" is High at level 3.2; it is read from the encoder's own SPS, so the SDP says
+    what is sent rather than what aiortc assumes (Constrained Baseline).
+    """
+    for unit in annex_b_parameter_sets(extradata).split(START_CODE):
+        unit = unit.lstrip(b"\x00").removeprefix(b"\x01")  # a 3-byte start code's leftover
+        if len(unit) >= 4 and unit[0] & 0x1F == 7:  # the sequence parameter set
+            return unit[1:4].hex()
+    raise ValueError("H.264 extradata: no sequence parameter set")
+
+
+def advertise_profile(sdp: str, profile: str) -> str:
+    """`sdp` with every H.264 `profile-level-id` set to `profile`, the one actually sent."""
+    return _PROFILE_LEVEL_ID.sub(lambda m: m.group(1) + profile, sdp)

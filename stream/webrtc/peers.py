@@ -19,6 +19,7 @@ from aiortc import sdp as aiortc_sdp
 from aiortc.codecs import CODECS
 from aiortc.rtcpeerconnection import find_common_codecs
 
+from stream.webrtc.h264 import advertise_profile
 from stream.webrtc.sink import WebRtcSink
 from stream.webrtc.viewer import VideoCodec, Viewer
 
@@ -131,6 +132,9 @@ class ViewerPeers:
 
         session.watchdog = self._spawn(self._watch(session))
         answer = pc.localDescription
+        if codec == "h264":  # say the profile the encoder sends, not aiortc's Baseline
+            sdp = advertise_profile(answer.sdp, self.sink.profile_level_id)
+            answer = RTCSessionDescription(sdp=sdp, type=answer.type)
         log.info("viewer joined (%s, %d watching)", codec, len(self._sessions))
         return answer
 

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stream.packets import VIDEO, MediaSpec, Packet, SinkHealth
-from stream.webrtc.h264 import annex_b_parameter_sets
+from stream.webrtc.h264 import annex_b_parameter_sets, profile_level_id
 from stream.webrtc.opus import OPUS_TIME_BASE, OpusEncode, live_encoders
 from stream.webrtc.viewer import VideoCodec, Viewer
 from stream.webrtc.vp8 import Vp8Encode
@@ -54,6 +54,13 @@ class WebRtcSink:
         self._gone_dropped = 0
 
     # -- the playout side ---------------------------------------------------------
+
+    @property
+    def profile_level_id(self) -> str:
+        """The H.264 profile and level the one encode is sent in, for the SDP."""
+        if self._spec is None:
+            raise RuntimeError("the WebRTC sink is not on air: start() it first")
+        return profile_level_id(self._spec.video_extradata)
 
     @property
     def wants_keyframe(self) -> bool:
