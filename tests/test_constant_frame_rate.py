@@ -37,7 +37,8 @@ def nginx(tmp_path: Path) -> Iterator[NginxRtmp]:
 
 def burners(seconds: float) -> list[subprocess.Popen[bytes]]:
     """Processes that spin for `seconds`, three for each core of the CI machine."""
-    return [subprocess.Popen([sys.executable, "-c", BURN.format(s=seconds)]) for _ in range(CORES_BUSY)]
+    spin = [sys.executable, "-c", BURN.format(s=seconds)]
+    return [subprocess.Popen(spin) for _ in range(CORES_BUSY)]
 
 
 def test_every_output_has_one_frame_per_period_under_load_and_a_restart(
