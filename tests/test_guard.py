@@ -392,12 +392,15 @@ def test_audit_write_error_is_a_warning(
 # --- the operator's typed line goes through the same guard -----------------------------
 
 
-def test_typed_line_uses_the_guard(candle: Product) -> None:
-    assert typed_line("Seulement 19,90 € !", candle, "fr", AT).text == "Seulement 19,90 € !"
+def test_typed_line_uses_the_guard_and_is_counted_as_the_operators(candle: Product) -> None:
+    guard = PriceGuard(lambda: AT)
+    assert typed_line("Seulement 19,90 € !", candle, "fr", guard).text == "Seulement 19,90 € !"
     with pytest.raises(ValueError, match="states money '9,90 €'"):
-        typed_line("Seulement 9,90 € !", candle, "fr", AT)
+        typed_line("Seulement 9,90 € !", candle, "fr", guard)
     with pytest.raises(ValueError, match="testimonial claim"):
-        typed_line("J'ai testé, c'est top.", candle, "fr", AT)
+        typed_line("J'ai testé, c'est top.", candle, "fr", guard)
+    assert guard.counts() == {"checked": {"operator": 3}, "refused": {"operator": 2}}
+    assert guard.refused_total == 2
     assert NOW == AT
 
 

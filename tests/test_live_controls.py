@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from conftest import REPO
 
+from host.chat.message import ViewerMessage
 from host.script.steering import Steering
 from host.segment.segment import Segment
 from hostcast.cli.live import LiveShow
@@ -109,3 +110,21 @@ def test_status_lists_what_the_page_shows(live: LiveShow) -> None:
     assert "serum-vitamin-c" in ids and "chocolates-12" not in ids  # only orderable ones
     serum = next(p for p in status["products"] if p["id"] == "serum-vitamin-c")
     assert serum["sale_price"] == "€27.90" and "-30%" in serum["deal"]
+
+
+def test_template_typed_and_answer_lines_all_pass_the_shows_one_guard(live: LiveShow) -> None:
+    assert live.producer is not None
+    wait_ahead(live.producer, 5)
+    guard = live.show.guard
+    assert live.show.builder.guard is guard
+    assert live.say("Only 9.99 euros today!") is not None
+    live.ask(ViewerMessage("Ana", "How much is the serum?", time.monotonic()))
+    deadline = time.monotonic() + 20
+    while not guard.counts()["checked"].get("answer") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    counts = guard.counts()
+    assert counts["checked"]["template"] > 0
+    assert counts["checked"]["operator"] == 1 and counts["refused"]["operator"] == 1
+    assert counts["checked"]["answer"] >= 1
+    stats = live.show.stats()
+    assert stats["guard_refused"] == guard.refused_total >= 1

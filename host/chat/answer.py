@@ -122,6 +122,7 @@ class Answerer:
         clock: Callable[[], datetime] = utc_now,
         seed: int = 0,
         redirect_off_topic: bool = False,
+        guard: PriceGuard | None = None,
     ) -> None:
         self.folder = templates_dir or paths.templates_dir()
         self._clock = clock
@@ -129,7 +130,8 @@ class Answerer:
         # Off-topic chat ("lol", "first!") is most of a live chat: answering each one
         # would hand the air to whoever types most, so by default it gets no reply.
         self.redirect_off_topic = redirect_off_topic
-        self._guard = PriceGuard(now=clock)
+        # The show passes its own guard, so answers are counted and audited with its lines.
+        self._guard = guard or PriceGuard(now=clock)
         self._variants = self._load(self.folder)
         check_variants(self._variants, self._sample_pair)
         self._rotations = {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -199,6 +201,13 @@ def _dedupe(reasons: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(reasons))
 
 
+def origin(line: Line) -> str:
+    """Who wrote `line`, as the guard counts it: template, model, operator or answer."""
+    if line.kind in ("operator", "answer"):
+        return line.kind
+    return "model" if line.source.startswith("llm:") else "template"
+
+
 class PriceGuard:
     """Refuses a line whose numbers, dates or claims the catalog does not back."""
 
@@ -211,9 +220,26 @@ class PriceGuard:
         self._now = now
         self._deny = deny or DEFAULT_DENY_LIST
         self.audit = AuditLog(audit) if audit is not None else None
+        # One guard checks every line of a show, from the producer, the page and the chat
+        # threads: what it checked and refused, by who wrote the line, under one lock.
+        self._lock = threading.Lock()
+        self.checked: Counter[str] = Counter()
+        self.refused: Counter[str] = Counter()
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Lines checked and refused so far, by origin: template, model, operator, answer."""
+        with self._lock:
+            return {"checked": dict(self.checked), "refused": dict(self.refused)}
+
+    @property
+    def refused_total(self) -> int:
+        with self._lock:
+            return sum(self.refused.values())
 
     def check(self, line: Line, product: Product | None) -> Verdict:
         """The verdict on `line` about `product` (None: a line about no product)."""
+        with self._lock:
+            self.checked[origin(line)] += 1
         now = self._now()
         try:
             lang = spoken.check_lang(line.lang)
@@ -242,6 +268,8 @@ class PriceGuard:
         self, line: Line, product: Product | None, lang: str, now: datetime, reasons: list[str]
     ) -> Verdict:
         verdict = Verdict(False, _dedupe(reasons))
+        with self._lock:
+            self.refused[origin(line)] += 1
         if self.audit is not None:
             about = product.id if product is not None else line.product_id
             self.audit.refused(replace(line, lang=lang), about, now, verdict.reasons)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
 
 from host.catalog.model import Product
 from host.script.guard import PriceGuard
@@ -23,10 +22,13 @@ def typed_line(
     text: str,
     product: Product | None,
     lang: str,
-    now: datetime,
-    guard: PriceGuard | None = None,
+    guard: PriceGuard,
 ) -> Line:
-    """The operator's text as a Line; ValueError says why it may not air."""
+    """The operator's text as a Line; ValueError says why it may not air.
+
+    `guard` is the show's own, so a refused typed line is counted and audited with the
+    rest of what the show was kept from saying.
+    """
     clean = _clean(text)
     if not clean:
         raise ValueError("text: nothing to say")
@@ -40,7 +42,7 @@ def typed_line(
         product_id=product.id if product is not None else None,
         source="operator",
     )
-    verdict = (guard or PriceGuard(lambda: now)).check(line, product)
+    verdict = guard.check(line, product)
     if not verdict.ok:
         # The text and its caption are the same words: say each reason once.
         reasons = dict.fromkeys(r.split(": ", 1)[-1] for r in verdict.reasons)

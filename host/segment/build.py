@@ -140,6 +140,11 @@ class SegmentBuilder:
         log.warning("voice falls back to %r for the next %d lines: %s",
                     self._fallback, self._voice_cooldown, reason)
 
+    @property
+    def guard(self) -> PriceGuard | None:
+        """The guard every line this builder voices passes, if it was given one."""
+        return self._guard
+
     def refusal(self, line: Line, product: Product | None) -> str | None:
         """Why the guard keeps `line` off air (audited and counted), or None: it may air."""
         if self._guard is None:

@@ -136,7 +136,9 @@ class LiveShow:
     def _answering(self) -> ChatAnswerer:
         with self._answer_lock:
             if self._answerer is None:
-                self._answerer = Answerer(clock=self.show.clock, seed=self.show.seed)
+                self._answerer = Answerer(
+                    clock=self.show.clock, seed=self.show.seed, guard=self.show.guard
+                )
             return self._answerer
 
     def on_frame(self, state: FrameState) -> None:
@@ -182,7 +184,7 @@ class LiveShow:
         started = time.monotonic()
         product = self._on_screen()
         try:
-            line = typed_line(text, product, self.show.lang, self.show.clock())
+            line = typed_line(text, product, self.show.lang, self.show.guard)
         except ValueError as exc:
             return str(exc)
         with self._lock:  # one voice call at a time from the page

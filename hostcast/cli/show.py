@@ -71,6 +71,8 @@ class Show:
         self.loaded = loaded
         self.settings = settings
         self.builder = builder
+        # The one guard every line of the show passes: written, typed, or an answer.
+        self.guard = builder.guard or PriceGuard(now=clock)
         self.writer = writer
         self.picture = picture
         self.lang = lang
@@ -183,7 +185,11 @@ class Show:
 
     def stats(self) -> dict[str, Any]:
         """Who writes, what the model wrote, and how many lines the guard kept off air."""
-        return {**self.writer.stats(), "guard_refused": self.builder.refused}
+        return {
+            **self.writer.stats(),
+            "guard_refused": self.guard.refused_total,  # template, model, typed, answer
+            "guard": self.guard.counts(),
+        }
 
     def health(self) -> dict[str, Any]:
         """Which voice and presenter are on air, and whether either fell back, and why."""
