@@ -12,6 +12,7 @@ from stream.encoder import Encoder, VideoSettings
 from stream.ingest_url import redact_url
 from stream.packets import MediaSpec
 from stream.sinks.backoff import Backoff
+from stream.webrtc.opus import SharedOpus, live_encoders
 from stream.webrtc.testing import SyntheticAir, loopback_candidates
 from stream.webrtc.whip import WhipSink, parse_whip_url
 from stream.webrtc.whip_endpoint import WhipEndpoint
@@ -88,6 +89,32 @@ def test_the_ingest_decodes_our_h264_and_opus_and_gets_a_delete_on_close() -> No
         finally:
             await asyncio.to_thread(air.stop)
             await endpoint.stop()
+
+    asyncio.run(run())
+
+
+def test_two_whip_pushes_share_one_opus_encode_and_both_hear_it() -> None:
+    async def run() -> None:
+        endpoint = WhipEndpoint(TOKEN)
+        url = await endpoint.start()
+        opus = SharedOpus()
+        sinks = [WhipSink(url, TOKEN, backoff=Backoff(0.2, 1.0), opus=opus) for _ in range(2)]
+        air = SyntheticAir(sinks, width=WIDTH, height=HEIGHT, fps=FPS).start()
+        sessions = endpoint.sessions
+        try:
+            assert await _until(lambda: len(sessions) == 2 and all(
+                s.audio_frames >= 100 and s.audio_peak > 1000 for s in sessions), 15), sessions
+            assert live_encoders().get("opus") == 1  # one encoder for both pushes
+            ticks = opus.encodes
+            await asyncio.sleep(1.0)
+            # 50 stretches of 20 ms a second, each encoded once although two sinks ask.
+            assert 40 <= opus.encodes - ticks <= 60
+        finally:
+            for sink in sinks:
+                await asyncio.to_thread(sink.close)
+            await asyncio.to_thread(air.stop)
+            await endpoint.stop()
+        assert not opus.is_open and "opus" not in live_encoders()
 
     asyncio.run(run())
 

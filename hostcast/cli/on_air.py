@@ -28,6 +28,7 @@ from stream.sinks import Recording, RtmpSink
 from stream.source import ProducerThread
 from stream.web import PreviewServer
 from stream.webrtc import WebRtcSink
+from stream.webrtc.opus import SharedOpus
 from stream.webrtc.whip import WhipSink
 
 log = logging.getLogger(__name__)
@@ -67,10 +68,15 @@ class AirFigures:
     sinks: tuple[SinkHealth, ...]
 
 
-def output_sinks(outputs: Outputs, whip_token: str | None = None) -> list[Sink]:
-    """The RTMP, WHIP and recording sinks `outputs` asks for (URLs already checked)."""
+def output_sinks(
+    outputs: Outputs, whip_token: str | None = None, opus: SharedOpus | None = None
+) -> list[Sink]:
+    """The RTMP, WHIP and recording sinks `outputs` asks for (URLs already checked).
+
+    Every WHIP push shares `opus`, the one Opus encode, with the preview's viewers.
+    """
     sinks: list[Sink] = [RtmpSink(url) for url in outputs.rtmp]
-    sinks.extend(WhipSink(url, whip_token) for url in outputs.whip)
+    sinks.extend(WhipSink(url, whip_token, opus=opus) for url in outputs.whip)
     if outputs.record is not None:
         sinks.append(Recording(outputs.record, roll_minutes=outputs.roll_minutes))
     return sinks
@@ -109,12 +115,13 @@ class OnAir:
         self._segments = segments
         self._on_segment = on_segment
         self._clock = clock or RealClock()
-        self.sinks = output_sinks(outputs, whip_token)
+        self.opus = SharedOpus()  # one Opus encode for the preview and every WHIP push
+        self.sinks = output_sinks(outputs, whip_token, self.opus)
         self.token = token or os.environ.get("HOSTCAST_TOKEN") or secrets.token_urlsafe(18)
         self.server: PreviewServer | None = None
         if outputs.preview is not None:
             host, port = outputs.preview
-            webrtc = WebRtcSink()
+            webrtc = WebRtcSink(opus=self.opus)
             self.server = PreviewServer(
                 webrtc, self.live.status, self.live, host=host, port=port, token=self.token,
                 allow_remote=allow_remote,

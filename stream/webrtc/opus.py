@@ -77,3 +77,50 @@ class OpusEncode:
         if not self._closed:
             self._closed = True
             count_encoder("opus", -1)
+
+
+class SharedOpus:
+    """One Opus encode for every WebRTC-side sink of a show: the preview and each WHIP push.
+
+    Each sink hands it the same PCM in the playout thread, one after the other; the first
+    to ask for a stretch of air encodes it and the others get the same packets. The
+    encoder opens with the first sink that starts and closes with the last that closes.
+    """
+
+    def __init__(self, bitrate: int = 64_000) -> None:
+        self.bitrate = bitrate
+        self.encodes = 0  # stretches actually encoded: the sinks' calls beyond are shared
+        self._lock = threading.Lock()
+        self._users = 0
+        self._opus: OpusEncode | None = None
+        self._last: tuple[int, int, list[tuple[bytes, int]]] | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._opus is not None
+
+    def attach(self) -> None:
+        with self._lock:
+            self._users += 1
+            if self._opus is None:
+                self._opus = OpusEncode(self.bitrate)
+
+    def release(self) -> None:
+        with self._lock:
+            self._users = max(0, self._users - 1)
+            if self._users == 0 and self._opus is not None:
+                self._opus.close()
+                self._opus, self._last = None, None
+
+    def encode(self, pcm: npt.NDArray[np.int16], first_sample: int) -> list[tuple[bytes, int]]:
+        """The Opus packets of this stretch of air, encoded once whoever asks first."""
+        with self._lock:
+            last = self._last
+            if last is not None and last[0] == first_sample and last[1] == len(pcm):
+                return last[2]
+            if self._opus is None:
+                return []
+            packets = self._opus.encode(pcm, first_sample)
+            self.encodes += 1
+            self._last = (first_sample, len(pcm), packets)
+            return packets

@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from stream.packets import VIDEO, MediaSpec, Packet, SinkHealth
 from stream.webrtc.h264 import annex_b_parameter_sets, profile_level_id
-from stream.webrtc.opus import OPUS_TIME_BASE, OpusEncode, live_encoders
+from stream.webrtc.opus import OPUS_TIME_BASE, SharedOpus, live_encoders
 from stream.webrtc.viewer import VideoCodec, Viewer
 from stream.webrtc.vp8 import Vp8Encode
 
@@ -34,13 +34,15 @@ class WebRtcSink:
     name = "webrtc"
 
     def __init__(self, *, video_queue: int = 60, audio_queue: int = 50,
-                 vp8_bitrate: int = 1_500_000) -> None:
+                 vp8_bitrate: int = 1_500_000, opus: SharedOpus | None = None) -> None:
         self._video_limit = video_queue  # packets: two seconds at 30 fps
         self._audio_limit = audio_queue  # packets: one second of 20 ms Opus
         self._vp8_bitrate = vp8_bitrate
         self._spec: MediaSpec | None = None
         self._parameter_sets = b""
-        self._opus: OpusEncode | None = None
+        # Shared with the show's other WebRTC-side sinks (WHIP pushes): one Opus encode.
+        self._opus = opus or SharedOpus()
+        self._attached = False
         self._vp8: Vp8Encode | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._viewers: list[Viewer] = []
@@ -72,7 +74,9 @@ class WebRtcSink:
             raise ValueError(f"WebRTC sink: video codec {spec.video_codec!r}, expected h264")
         self._spec = spec
         self._parameter_sets = annex_b_parameter_sets(spec.video_extradata)
-        self._opus = OpusEncode()
+        if not self._attached:
+            self._opus.attach()
+            self._attached = True
 
     def send(self, packet: Packet) -> None:
         # AAC packets are ignored: viewers get Opus, encoded from `audio_pcm`.
@@ -85,10 +89,9 @@ class WebRtcSink:
 
     def audio_pcm(self, pcm: npt.NDArray[np.int16], first_sample: int) -> None:
         """The stream's PCM (48 kHz mono), before the AAC encode: the source of the Opus."""
-        opus = self._opus
-        if opus is None or not self._viewers or self._loop is None:
+        if not self._attached or self._closed or not self._viewers or self._loop is None:
             return
-        packets = opus.encode(pcm, first_sample)
+        packets = self._opus.encode(pcm, first_sample)
         if packets:
             self._post(self._fan_audio, packets)
 
@@ -101,8 +104,9 @@ class WebRtcSink:
     def close(self) -> None:
         self._closed = True
         self._post(self._drop_all_viewers)
-        if self._opus is not None:
-            self._opus.close()
+        if self._attached:
+            self._attached = False
+            self._opus.release()
 
     def health(self) -> SinkHealth:
         with self._lock:
@@ -143,7 +147,7 @@ class WebRtcSink:
 
     def encoders(self) -> dict[str, int]:
         """WebRTC-side encoders this sink runs now: one Opus; one VP8 while VP8 viewers watch."""
-        return {"opus": int(self._opus is not None and not self._closed),
+        return {"opus": int(self._attached and self._opus.is_open),
                 "vp8": int(self._vp8 is not None)}
 
     def add_viewer(self, codec: VideoCodec) -> Viewer:

@@ -24,6 +24,7 @@ from aiortc import sdp as aiortc_sdp
 from stream.ingest_url import check_url, redact_url
 from stream.packets import MediaSpec, Packet, SinkHealth
 from stream.sinks.backoff import Backoff
+from stream.webrtc.opus import SharedOpus
 from stream.webrtc.sink import WebRtcSink
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ class WhipSink:
         backoff: Backoff | None = None,
         video_queue: int = 60,
         audio_queue: int = 50,
+        opus: SharedOpus | None = None,
     ) -> None:
         self.url = parse_whip_url(url)
         self.name = name or redact_url(self.url)
@@ -107,7 +109,7 @@ class WhipSink:
         self.close_timeout = close_timeout
         self.stable_after = stable_after
         self._backoff = backoff or Backoff(0.5, 10.0)
-        self._media = WebRtcSink(video_queue=video_queue, audio_queue=audio_queue)
+        self._media = WebRtcSink(video_queue=video_queue, audio_queue=audio_queue, opus=opus)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._task: asyncio.Task[None] | None = None
