@@ -3,43 +3,52 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from host import __version__
 from host.errors import HostcastError
-from hostcast.cli import (
-    catalog_cmd,
-    daemon_cmd,
-    render_cmd,
-    schedule_cmd,
-    script_cmd,
-    status_cmd,
-    stream_cmd,
-)
 
 USER_ERROR = 2
 
+# Each command's module, imported only when that command runs: `hostcast --help` and
+# `hostcast status` never load the encoder, and `hostcast render` never loads aiortc.
+COMMANDS = {
+    "catalog": ("hostcast.cli.catalog_cmd", "work with product catalogs"),
+    "script": ("hostcast.cli.script_cmd", "print pitch scripts for a catalog"),
+    "render": ("hostcast.cli.render_cmd", "render a stretch of the stream to an MP4 file"),
+    "stream": ("hostcast.cli.stream_cmd", "air the show in real time: RTMP push, recording"),
+    "schedule": ("hostcast.cli.schedule_cmd", "check a daemon configuration"),
+    "daemon": ("hostcast.cli.daemon_cmd", "run every channel of a configuration, supervised"),
+    "status": ("hostcast.cli.status_cmd", "show the running daemon's channels"),
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser: every command named, and `only`'s options in full."""
     parser = argparse.ArgumentParser(
         prog="hostcast", description="AI virtual-host live streams for live commerce."
     )
     parser.add_argument("--version", action="version", version=f"hostcast {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    catalog_cmd.register(commands)
-    script_cmd.register(commands)
-    render_cmd.register(commands)
-    stream_cmd.register(commands)
-    schedule_cmd.register(commands)
-    daemon_cmd.register(commands)
-    status_cmd.register(commands)
+    for name, (module, summary) in COMMANDS.items():
+        if name == only:
+            importlib.import_module(module).register(commands)
+        else:
+            commands.add_parser(name, help=summary)
     return parser
 
 
+def _command(argv: Sequence[str]) -> str | None:
+    """The command named on the line, if it is the first word that is not an option."""
+    first = next((word for word in argv if not word.startswith("-")), None)
+    return first if first in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(_command(words)).parse_args(words)
     try:
         code: int = args.run(args)
     except HostcastError as exc:

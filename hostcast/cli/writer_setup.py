@@ -7,18 +7,20 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from host.errors import ConfigError
 from host.script.guard import PriceGuard
-from host.script.llm.cache import PitchCache
-from host.script.llm.openai_client import ChatModel, OpenAIChat
 from host.script.llm.prompt import STYLES
-from host.script.llm.writer import LlmWriter
 from host.script.template_writer import TemplateWriter
 from host.script.threaded_writer import ThreadedWriter
 from host.script.writer import ScriptWriter
 from hostcast.cli.writer_choice import WRITER_HELP, WriterChoice, parse_writer
+
+if TYPE_CHECKING:  # the model backends load only when a show is written by a model
+    from host.script.llm.cache import PitchCache
+    from host.script.llm.openai_client import ChatModel
+    from host.script.llm.writer import LlmWriter
 
 DEFAULT_DEADLINE = 3.0
 
@@ -82,6 +84,8 @@ def writer_options(args: argparse.Namespace) -> WriterOptions:
 def _client(opts: WriterOptions) -> ChatModel:
     choice = opts.choice
     if choice.kind == "openai":
+        from host.script.llm.openai_client import OpenAIChat  # aiohttp: only for this backend
+
         # One request may use the whole deadline; the writer stops waiting there anyway.
         return OpenAIChat(
             choice.target,
@@ -112,6 +116,9 @@ class ShowWriter:
         self.script: ScriptWriter = templates
         if not opts.choice.uses_model:
             return
+        from host.script.llm.cache import PitchCache
+        from host.script.llm.writer import LlmWriter
+
         client = _client(opts)
         self._cache = PitchCache(opts.pitch_cache) if opts.pitch_cache else None
         self.llm = LlmWriter(
