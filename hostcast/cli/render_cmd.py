@@ -12,6 +12,7 @@ from hostcast.cli import options
 from hostcast.cli.progress import ProgressBar
 from hostcast.cli.show import Show, ShowOptions
 from hostcast.cli.writer_setup import add_writer_options, writer_options, writer_summary
+from hostcast.show_settings import add_flags, settings_from_args
 
 
 def register(commands: Any) -> None:
@@ -40,36 +41,30 @@ def add_show_options(parser: argparse.ArgumentParser) -> None:
         help="avatar pack in avatars/ or a path; or neural:FOLDER, a folder with photo.png, "
         "photo.toml (face and mouth boxes) and lipsync.pt (needs hostcast[neural])",
     )
-    parser.add_argument(
-        "--fallback-voice",
-        help="voice profile that speaks when --voice fails or is slower than real time "
-        "(default: the language's espeak voice behind a coqui one; 'none' for none)",
-    )
     parser.add_argument("--size", default="720x1280", help="720x1280 (default) or 1280x720")
     parser.add_argument("--fps", type=int, default=30, help="frames per second (30)")
     parser.add_argument("--seed", type=int, default=0, help="seed for variants and motion")
     parser.add_argument("--at", metavar="ISO_TIME", help="judge sales at this time (now)")
     parser.add_argument("--currency", help="currency of prices written without one")
-    parser.add_argument(
-        "--preset", default="veryfast", help="x264 preset: speed against size (veryfast)"
-    )
+    add_flags(parser, ("fallback_voice", "preset"))
     add_writer_options(parser)
 
 
 def show_options(args: argparse.Namespace) -> ShowOptions:
+    settings = settings_from_args(args)
     return ShowOptions(
         catalog=Path(args.catalog),
         lang=args.lang,
         voice=args.voice,
         avatar=args.avatar,
-        fallback_voice=args.fallback_voice,
+        fallback_voice=settings.fallback_voice,
         size=options.frame_size(args.size),
         fps=args.fps,
         seed=args.seed,
         at=options.moment(args.at) if args.at else None,
         currency=args.currency,
-        preset=args.preset,
-        writer=writer_options(args),
+        preset=settings.preset,
+        writer=writer_options(args, settings),
     )
 
 

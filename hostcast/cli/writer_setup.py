@@ -16,13 +16,13 @@ from host.script.template_writer import TemplateWriter
 from host.script.threaded_writer import ThreadedWriter
 from host.script.writer import ScriptWriter
 from hostcast.cli.writer_choice import WRITER_HELP, WriterChoice, parse_writer
+from hostcast.show_settings import DEFAULT_DEADLINE, ShowSettings, add_flags, settings_from_args
 
 if TYPE_CHECKING:  # the model backends load only when a show is written by a model
     from host.script.llm.cache import PitchCache
     from host.script.llm.openai_client import ChatModel
     from host.script.llm.writer import LlmWriter
 
-DEFAULT_DEADLINE = 3.0
 
 
 @dataclass(frozen=True)
@@ -34,50 +34,35 @@ class WriterOptions:
     audit_log: Path | None = None  # JSON lines of every line the guard refused
 
 
+WRITER_SETTINGS = ("api_key_env", "llm_deadline", "pitch_cache", "audit_log")
+
+
 def add_writer_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("pitch writer")
     group.add_argument("--writer", default="template", metavar="SPEC", help=WRITER_HELP)
     group.add_argument("--model", default="", help="model name for --writer openai:URL")
     group.add_argument(
-        "--api-key-env", metavar="VAR", help="environment variable holding the server's API key"
-    )
-    group.add_argument(
         "--style", default="energetic", choices=sorted(STYLES), help="how the model speaks"
     )
-    group.add_argument(
-        "--llm-deadline",
-        type=float,
-        default=DEFAULT_DEADLINE,
-        metavar="S",
-        help=f"seconds a model may take before the templates fill in ({DEFAULT_DEADLINE:g})",
-    )
-    group.add_argument(
-        "--pitch-cache",
-        type=Path,
-        metavar="FILE",
-        help="SQLite file keeping model pitches across restarts (default: none)",
-    )
-    group.add_argument(
-        "--audit-log",
-        type=Path,
-        metavar="FILE",
-        help="append every line the guard refused, as JSON lines",
-    )
+    add_flags(group, WRITER_SETTINGS)
 
 
-def writer_options(args: argparse.Namespace) -> WriterOptions:
+def writer_options(args: argparse.Namespace, settings: ShowSettings | None = None) -> WriterOptions:
     try:
         choice = parse_writer(args.writer, model=args.model, style=args.style)
     except ValueError as exc:
         raise ConfigError(f"--writer: {exc}") from None
-    if not 0 < args.llm_deadline <= 120:
-        raise ConfigError(f"--llm-deadline: between 0 and 120 s, got {args.llm_deadline}")
+    return writer_from(choice, settings or settings_from_args(args))
+
+
+def writer_from(choice: WriterChoice, settings: ShowSettings) -> WriterOptions:
+    """The writer options of `choice` with the model settings of the show (flags or keys)."""
     return WriterOptions(
         choice=choice,
-        deadline=args.llm_deadline,
-        api_key_env=args.api_key_env,
-        pitch_cache=args.pitch_cache,
-        audit_log=args.audit_log,
+        deadline=settings.llm_deadline,
+        api_key_env=settings.api_key_env,
+        pitch_cache=settings.pitch_cache,
+        audit_log=settings.audit_log,
     )
 
 

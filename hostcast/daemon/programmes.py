@@ -13,7 +13,7 @@ from host.errors import ConfigError
 from host.paths import shown
 from hostcast.cli.show import Show, ShowOptions
 from hostcast.cli.writer_choice import parse_writer
-from hostcast.cli.writer_setup import WriterOptions
+from hostcast.cli.writer_setup import writer_from
 from hostcast.schedule.config import Channel, HostcastConfig, Programme
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,9 @@ class ProgrammeShows:
             fps=channel.fps,
             seed=self.seed,
             opening=True,
-            writer=WriterOptions(choice=choice),
+            fallback_voice=channel.settings.fallback_voice,
+            preset=channel.settings.preset,
+            writer=writer_from(choice, channel.settings),
         )
         loaded = config.catalogs.get(programme.catalog)
         try:

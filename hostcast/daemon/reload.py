@@ -63,6 +63,7 @@ def restart_reason(old: HostcastConfig, new: HostcastConfig, name: str) -> str |
         ("outputs", before.outputs, after.outputs),
         ("size", before.size, after.size),
         ("fps", before.fps, after.fps),
+        ("voice, preset or model settings", before.settings, after.settings),
         ("avatar", before.programme.avatar, after.programme.avatar),
         ("daemon.state", old.daemon.state, new.daemon.state),
         ("daemon.allow_remote", old.daemon.allow_remote, new.daemon.allow_remote),

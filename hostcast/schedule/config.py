@@ -19,6 +19,7 @@ from host.catalog import CatalogLoad
 from host.errors import ConfigError
 from hostcast.schedule.selection import Lineup
 from hostcast.schedule.slots import Timetable, WeeklyWindow
+from hostcast.show_settings import ShowSettings
 
 DEFAULT_SLOT = "default"  # the name plans give the default programme; no slot may take it
 DEFAULT_STATE = "state/hostcast.sqlite"
@@ -80,6 +81,7 @@ class Channel:
     timezone: str
     outputs: Outputs
     slots: tuple[Slot, ...] = ()
+    settings: ShowSettings = field(default_factory=ShowSettings)  # voice, preset, model
 
     def timetable(self) -> Timetable:
         return Timetable({slot.name: slot.window for slot in self.slots})

@@ -52,6 +52,8 @@ from hostcast.schedule.slots import (
     wall_overlap,
     week_text,
 )
+from hostcast.show_settings import KEYS as SETTING_KEYS
+from hostcast.show_settings import read_settings
 
 _NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 _FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -61,7 +63,9 @@ _OVERLAP_HORIZON = timedelta(days=371)  # slots in two zones are compared over a
 _TOP_KEYS = ("daemon", "channel")
 _DAEMON_KEYS = ("state", "health", "timezone", "allow_remote")
 _PROGRAMME_KEYS = ("catalog", "lang", "voice", "avatar", "style", "writer", "model")
-_CHANNEL_KEYS = ("name", *_PROGRAMME_KEYS, "size", "fps", "timezone", "outputs", "slot")
+_CHANNEL_KEYS = (
+    "name", *_PROGRAMME_KEYS, "size", "fps", "timezone", "outputs", "slot", *SETTING_KEYS
+)
 _OUTPUT_KEYS = ("rtmp", "whip", "record", "roll_minutes", "preview")
 _FILTER_KEYS = ("ids", "tags", "brands", "price_min", "price_max", "featured", "deal")
 _SLOT_KEYS = ("name", "days", "start", "end", "timezone", *_PROGRAMME_KEYS, *_FILTER_KEYS)
@@ -247,6 +251,12 @@ class ConfigReader:
         if fps is not None and fps != int(fps):
             self.error(_join(where, "fps"), f"must be a whole number, got {table['fps']!r}")
         zone = self._zone(table, where, daemon.timezone)
+        settings, problems = read_settings(
+            table, lambda setting: _join(where, setting.key), relative_to=self.folder
+        )
+        for problem in problems:
+            key, _, why = problem.partition(": ")
+            self.error(key, why)
         outputs = self._outputs(table.get("outputs", {}), _join(where, "outputs"), daemon)
         slot_tables = table.get("slot", [])
         if not isinstance(slot_tables, list) or not all(isinstance(t, dict) for t in slot_tables):
@@ -266,7 +276,8 @@ class ConfigReader:
         if len(self.errors) > before or name is None or programme is None:
             return None
         return Channel(
-            name, programme, size or (720, 1280), int(fps or 30), zone, outputs, tuple(valid)
+            name, programme, size or (720, 1280), int(fps or 30), zone, outputs, tuple(valid),
+            settings,
         )
 
     def _name(self, table: Mapping[str, Any], where: str) -> str | None:
