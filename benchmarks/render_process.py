@@ -24,9 +24,9 @@ from pathlib import Path
 
 import av
 import numpy as np
+from render_speed import encode_frames  # benchmarks/ is this script's folder
 
-from stream.encoder import AUDIO_CHUNK, AUDIO_RATE, Encoder, VideoSettings
-from stream.mp4_file import Mp4File
+from stream.encoder import VideoSettings
 
 REPO = Path(__file__).resolve().parent.parent
 FEED = REPO / "tests" / "fixtures" / "catalog" / "gmc_feed.xml"
@@ -56,28 +56,6 @@ def decoded(path: Path) -> tuple[list[np.ndarray], np.ndarray, int, int, int]:
     return frames, audio, width, height, fps
 
 
-def floor_cpu(frames: list[np.ndarray], audio: np.ndarray, settings: VideoSettings,
-              out: Path) -> float:
-    """CPU seconds to encode and mux exactly these frames and this audio."""
-    audio = np.pad(audio, (0, AUDIO_CHUNK * 2 + len(frames) * AUDIO_RATE // settings.fps))
-    started = time.process_time()
-    encoder = Encoder(settings)
-    writer = Mp4File(out, encoder.spec)
-    sent = 0
-    for n, frame in enumerate(frames):
-        for packet in encoder.video(frame, n):
-            writer.write(packet)
-        due = round((n + 1) * AUDIO_RATE / settings.fps)
-        while sent < due:
-            for packet in encoder.audio(audio[sent : sent + AUDIO_CHUNK], sent):
-                writer.write(packet)
-            sent += AUDIO_CHUNK
-    for packet in encoder.flush():
-        writer.write(packet)
-    writer.close()
-    return time.process_time() - started
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -95,7 +73,7 @@ def main() -> int:
         os.sched_setaffinity(0, {core})
         settings = VideoSettings(width=width, height=height, fps=fps, preset=args.preset,
                                  threads=1)
-        floor = floor_cpu(frames, audio, settings, Path(tmp) / "floor.mp4")
+        floor = encode_frames(frames, len(frames), audio, settings, Path(tmp) / "floor.mp4")
     print(f"render process: {args.catalog.name}, {width}x{height} @ {fps} fps, x264 "
           f"{args.preset}, pinned to core {core}, {args.seconds:g} s ({len(frames)} frames)")
     print(f"  hostcast render (whole process): {render_cpu:6.2f} CPU-s "

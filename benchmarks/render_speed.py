@@ -26,7 +26,7 @@ import numpy as np
 
 from host.avatar.pose import Pose
 from hostcast.cli.show import Show, ShowOptions
-from stream.encoder import AUDIO_CHUNK, AUDIO_RATE, Encoder
+from stream.encoder import AUDIO_CHUNK, AUDIO_RATE, Encoder, VideoSettings
 from stream.mp4_file import Mp4File
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,10 +40,9 @@ def aired_audio(path: Path) -> np.ndarray:
 
 
 def encode_frames(
-    frames: list[np.ndarray], count: int, audio: np.ndarray, show: Show, out: Path
+    frames: list[np.ndarray], count: int, audio: np.ndarray, settings: VideoSettings, out: Path
 ) -> float:
     """CPU seconds to encode `count` frames (cycling `frames`) and `audio` beside them."""
-    settings = show.settings
     audio = np.pad(audio, (0, AUDIO_CHUNK * (count + 1)))
     started = time.process_time()
     encoder = Encoder(settings)
@@ -92,14 +91,16 @@ def main() -> int:
         overlay = fresh.builder.overlay(fresh.loaded.products[0])
         compositor = fresh.picture.compositor
         still = [compositor.frame(overlay, "Une légende de démonstration.", Pose())]
-        floor_cpu = encode_frames(still, frames, audio, fresh, Path(tmp) / "floor.mp4")
+        floor_cpu = encode_frames(still, frames, audio, fresh.settings, Path(tmp) / "floor.mp4")
 
         avatar = fresh.picture.avatar
         moving = [
             compositor.frame(overlay, "Une légende.", avatar.pose(n / 30, "CDBAXEFGH"[n % 9], True))
             for n in range(90)
         ]
-        moving_cpu = encode_frames(moving, frames, audio, fresh, Path(tmp) / "moving.mp4")
+        moving_cpu = encode_frames(
+            moving, frames, audio, fresh.settings, Path(tmp) / "moving.mp4"
+        )
 
     def speed(cpu: float) -> float:
         return args.seconds / cpu
