@@ -10,12 +10,14 @@ is checked once, and an error names the flag (`--llm-deadline: ...`) or the key
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from host.catalog.model import Product
 from host.errors import ConfigError
+from host.script import spoken
 
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
                 "slower", "veryslow")
@@ -143,3 +145,19 @@ def settings_from_args(args: Any) -> ShowSettings:
     if problems:
         raise ConfigError("; ".join(problems))
     return settings
+
+
+def show_language(requested: str | None, products: Sequence[Product]) -> str:
+    """The language asked for, else the catalog's (its first product that says), else English.
+
+    ValueError when the one asked for is not spoken; the caller names the flag or key.
+    """
+    if requested is not None:
+        return spoken.check_lang(requested)
+    for product in products:
+        if product.content_language:
+            try:
+                return spoken.check_lang(product.content_language)
+            except ValueError:
+                break
+    return "en"

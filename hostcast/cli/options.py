@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from host.catalog.model import Product
 from host.errors import ConfigError
-from host.script import spoken
+from hostcast.show_settings import show_language
 
 
 def moment(text: str | None) -> datetime:
@@ -22,18 +22,10 @@ def moment(text: str | None) -> datetime:
 
 def language(requested: str | None, products: tuple[Product, ...]) -> str:
     """`--lang`, else the catalog's language, else English."""
-    if requested:
-        try:
-            return spoken.check_lang(requested)
-        except ValueError as exc:
-            raise ConfigError(f"--lang: {exc}") from None
-    for product in products:
-        if product.content_language:
-            try:
-                return spoken.check_lang(product.content_language)
-            except ValueError:
-                break
-    return "en"
+    try:
+        return show_language(requested or None, products)
+    except ValueError as exc:
+        raise ConfigError(f"--lang: {exc}") from None
 
 
 def frame_size(text: str) -> tuple[int, int]:

@@ -25,7 +25,6 @@ from host.catalog import CatalogLoad, load_catalog
 from host.compose.layout import layout_for
 from host.errors import AvatarError, CatalogError, ConfigError
 from host.paths import avatars_dir, shown
-from host.script import spoken
 from host.script.llm.prompt import STYLES
 from host.toml_errors import toml_message
 from host.voice.profile import VoiceProfile, find_profile
@@ -53,7 +52,7 @@ from hostcast.schedule.slots import (
     week_text,
 )
 from hostcast.show_settings import KEYS as SETTING_KEYS
-from hostcast.show_settings import read_settings
+from hostcast.show_settings import read_settings, show_language
 
 _NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 _FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -496,19 +495,11 @@ class ConfigReader:
         return loaded
 
     def _lang(self, text: str | None, key: str, loaded: CatalogLoad | None) -> str | None:
-        if text is not None:
-            try:
-                return spoken.check_lang(text)
-            except ValueError as exc:
-                self.error(key, str(exc))
-                return None
-        for product in loaded.products if loaded else ():
-            if product.content_language:
-                try:
-                    return spoken.check_lang(product.content_language)
-                except ValueError:
-                    break
-        return "en"
+        try:
+            return show_language(text, loaded.products if loaded else ())
+        except ValueError as exc:
+            self.error(key, str(exc))
+            return None
 
     def _voice(self, text: str | None, key: str, lang: str | None) -> str | None:
         if lang is None:
