@@ -1,7 +1,8 @@
-"""The show options that both `hostcast render|stream` flags and a daemon channel set.
+"""The show settings that both `hostcast render|stream` flags and a daemon channel set.
 
-One table: each option's config key, its flag (the key with dashes), its help and the
-one function that checks it. The CLI adds its flags from the table and the config
+One table: each setting's config key, its flag (the key with dashes), its help and the
+one function that checks it. (What a show pitches, and in whose voice and face, is its
+programme: `hostcast.programme`.) The CLI adds its flags from the table and the config
 reader reads a channel's keys with it, so every such option is both a flag and a key,
 is checked once, and an error names the flag (`--llm-deadline: ...`) or the key
 (`hostcast.toml: channel[shop].llm_deadline: ...`).
@@ -15,26 +16,103 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import list_currencies
+
 from host.catalog.model import Product
+from host.compose.layout import layout_for
 from host.errors import ConfigError
 from host.script import spoken
 
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
                 "slower", "veryslow")
 DEFAULT_DEADLINE = 3.0
+BARGE_IN_MODES = ("word", "sentence", "next")  # where a viewer's answer cuts into a line
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
 class ShowSettings:
-    """How a channel's shows are voiced, encoded and written, whatever programme airs."""
+    """How a channel's shows are drawn, voiced, encoded and written, whatever programme airs."""
 
-    fallback_voice: str | None = None  # None: the language's espeak voice behind coqui
+    size: tuple[int, int] = (720, 1280)
+    fps: int = 30
+    seed: int = 0  # of the lines' variants and the presenter's motion
+    currency: str | None = None  # of prices a catalog writes without one
+    # Voices behind the show's, tried in order; None: the language's espeak voice behind a
+    # neural one; (): none.
+    fallback_voice: tuple[str, ...] | None = None
     preset: str = "veryfast"
     llm_deadline: float = DEFAULT_DEADLINE  # seconds a model may take for one kind of line
     api_key_env: str | None = None  # the variable holding the model server's key
     pitch_cache: Path | None = None  # SQLite file of model answers
     audit_log: Path | None = None  # JSON lines of every line the guard refused
+    lookahead: float = 30.0  # seconds of lines prepared ahead of air
+    barge_in: str = "word"  # where a viewer's answer cuts in
+
+
+def _size(value: object) -> tuple[int, int]:
+    text = _text(value)
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not WIDTHxHEIGHT, e.g. 720x1280") from None
+    layout_for(width, height)  # ValueError names the sizes there are layouts for
+    return width, height
+
+
+def _whole(low: int, high: int) -> Callable[[object], int]:
+    def check(value: object) -> int:
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"must be a whole number, got {value!r}")
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}, got {value}")
+        return value
+
+    return check
+
+
+def _seconds(low: float, high: float) -> Callable[[object], float]:
+    def check(value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError(f"must be a number of seconds, got {value!r}")
+        try:
+            seconds = float(value)
+        except ValueError:
+            raise ValueError(f"must be a number of seconds, got {value!r}") from None
+        if not low < seconds <= high:
+            raise ValueError(f"between {low:g} and {high:g} s, got {value}")
+        return seconds
+
+    return check
+
+
+def _currency(value: object) -> str:
+    code = _text(value).upper()
+    if code not in list_currencies():
+        raise ValueError(f"{code!r} is not an ISO 4217 currency code, e.g. EUR or USD")
+    return code
+
+
+def _voices(value: object) -> tuple[str, ...]:
+    """`a,b` on the command line, ["a", "b"] or "a" in a file; "none" for no fallback."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not items:
+        raise ValueError(f'must be a voice, "a,b" or a list of voices, got {value!r}')
+    names = tuple(_text(item) for item in items)
+    if "none" in names:
+        if len(names) > 1:
+            raise ValueError(f"'none' means no fallback voice; it cannot be one of {names}")
+        return ()
+    return names
+
+
+def _barge_in(value: object) -> str:
+    text = _text(value)
+    if text not in BARGE_IN_MODES:
+        raise ValueError(f"{text!r}: one of {', '.join(BARGE_IN_MODES)}")
+    return text
 
 
 def _text(value: object) -> str:
@@ -48,18 +126,6 @@ def _preset(value: object) -> str:
     if text not in X264_PRESETS:
         raise ValueError(f"{text!r} is not an x264 preset: one of {', '.join(X264_PRESETS)}")
     return text
-
-
-def _deadline(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"must be a number of seconds, got {value!r}")
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ValueError(f"must be a number of seconds, got {value!r}") from None
-    if not 0 < seconds <= 120:
-        raise ValueError(f"between 0 and 120 s, got {value}")
-    return seconds
 
 
 def _env_name(value: object) -> str:
@@ -87,17 +153,26 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("fallback_voice", _text, "VOICE",
-            "voice profile that speaks when the voice fails or is slower than real time "
-            "(default: the language's espeak voice behind a coqui one; 'none' for none)"),
+    Setting("size", _size, "WxH", "720x1280 (default) or 1280x720, or either scaled"),
+    Setting("fps", _whole(1, 60), "N", "frames per second (30)"),
+    Setting("seed", _whole(0, 2**31 - 1), "N", "seed of the lines' variants and motion (0)"),
+    Setting("currency", _currency, "CODE", "currency of prices written without one"),
+    Setting("fallback_voice", _voices, "VOICE[,VOICE]",
+            "voice profiles that speak, in this order, when the voice fails or is slower "
+            "than real time (default: the language's espeak voice behind a neural one; "
+            "'none' for none)"),
     Setting("preset", _preset, "PRESET", "x264 preset: speed against size (veryfast)"),
-    Setting("llm_deadline", _deadline, "S",
+    Setting("llm_deadline", _seconds(0, 120), "S",
             f"seconds a model may take before the templates fill in ({DEFAULT_DEADLINE:g})"),
     Setting("api_key_env", _env_name, "VAR",
             "environment variable holding the model server's API key"),
     Setting("pitch_cache", _path, "FILE",
             "SQLite file keeping model pitches across restarts (default: none)"),
     Setting("audit_log", _path, "FILE", "append every line the guard refused, as JSON lines"),
+    Setting("lookahead", _seconds(0, 600), "S", "seconds of lines prepared ahead of air (30)"),
+    Setting("barge_in", _barge_in, "MODE",
+            "where a viewer's answer cuts in: at the next word (default) or sentence end of "
+            "the line airing, or after it (next)"),
 )
 KEYS = tuple(setting.key for setting in SETTINGS)
 assert tuple(f.name for f in fields(ShowSettings)) == KEYS

@@ -118,7 +118,7 @@ class SimulatedAir:
 
     def open(self, channel: str = "paris") -> ScheduledShow:
         chan = self.config.channel(channel)
-        shows = ProgrammeShows(chan, self.config, self.moment, seed=0)
+        shows = ProgrammeShows(chan, self.config, self.moment)
         shows.prepare(chan, self.config)
         return ScheduledShow(self.config, channel, shows, self.moment, idle_wait=lambda _: None)
 

@@ -15,8 +15,8 @@ from llm_server import ThreadedChatServer
 from host.segment.segment import Segment
 from hostcast.cli import main
 from hostcast.cli.show import Show, ShowOptions
-from hostcast.cli.writer_choice import WriterChoice
 from hostcast.cli.writer_setup import WriterOptions
+from hostcast.writer_choice import WriterChoice
 
 AT = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 GOOD = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -193,19 +192,14 @@ def test_cache_skips_the_model_until_the_price_changes(serum: Product, tmp_path:
 
 
 def test_api_key_is_sent_as_bearer() -> None:
-    os.environ["HOSTCAST_TEST_KEY"] = "sk-test"
-    try:
+    async def go() -> dict[str, str]:
+        async with FakeChatServer([pitch(GOOD)]) as server:
+            client = OpenAIChat(server.url, "m", api_key="sk-test")
+            await client.complete([{"role": "user", "content": "hi"}])
+            await client.close()
+            return server.headers[0]
 
-        async def go() -> dict[str, str]:
-            async with FakeChatServer([pitch(GOOD)]) as server:
-                client = OpenAIChat(server.url, "m", api_key_env="HOSTCAST_TEST_KEY")
-                await client.complete([{"role": "user", "content": "hi"}])
-                await client.close()
-                return server.headers[0]
-
-        assert asyncio.run(go())["Authorization"] == "Bearer sk-test"
-    finally:
-        del os.environ["HOSTCAST_TEST_KEY"]
+    assert asyncio.run(go())["Authorization"] == "Bearer sk-test"
 
 
 def test_a_model_that_keeps_failing_is_left_alone_for_a_while(serum: Product) -> None:

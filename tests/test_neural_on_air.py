@@ -23,6 +23,7 @@ from host.script.line import Line
 from host.segment.build import SegmentBuilder
 from host.segment.segment import Segment
 from host.testing import FakeAvatar
+from host.voice.chain import VoiceChain
 from host.voice.espeak import EspeakVoice
 from host.voice.speech import Speech
 from stream.clock import RealClock
@@ -140,7 +141,7 @@ def picture_with(head: NeuralHead | None) -> Picture:
     overlay = SegmentBuilder(
         EspeakVoice("en"), "en", sample_rate=AUDIO_RATE, clock=lambda: NOW
     ).overlay(None)
-    return Picture(Compositor(LAYOUT, avatar), avatar, overlay, head=head)
+    return Picture(Compositor(LAYOUT, avatar), avatar, overlay, heads=(head,) if head else ())
 
 
 def head_with(net: LipSyncNet, **options: object) -> NeuralHead:
@@ -357,7 +358,7 @@ def test_a_head_that_raises_leaves_the_avatar_on_air_and_is_counted(
     head = BrokenHead()
     avatar = FakeAvatar(BOX.h * 3 // 4, BOX.h)
     plain = Picture(Compositor(LAYOUT, avatar), avatar, segments[0].overlay)
-    picture = Picture(Compositor(LAYOUT, avatar), avatar, segments[0].overlay, head=head)
+    picture = Picture(Compositor(LAYOUT, avatar), avatar, segments[0].overlay, heads=(head,))
     for segment in segments[:2]:
         for n in range(10):
             yuv, state = picture.draw(n / FPS, (segment, n / FPS))
@@ -367,6 +368,42 @@ def test_a_head_that_raises_leaves_the_avatar_on_air_and_is_counted(
     assert picture.head_status() == {"backend": "broken", "state": "ok", "errors": 2}
     assert "a bug in the head" in caplog.text
 
+
+
+class StillHead(BrokenHead):
+    """A head that answers every other frame with a flat picture of one shade."""
+
+    def __init__(self, shade: int) -> None:
+        super().__init__()
+        self.shade = shade
+
+    def frame(self, segment: Segment, offset: float) -> Frame | None:
+        self.asked += 1
+        if round(offset * FPS) % 2:
+            return None
+        return np.full((BOX.h, BOX.w, 4), (self.shade, self.shade, self.shade, 255), np.uint8)
+
+    def status(self) -> dict[str, object]:
+        return {"backend": f"still{self.shade}", "state": "ok"}
+
+
+def test_the_heads_are_a_chain_tried_in_order_before_the_avatar(
+    segments: list[Segment],
+) -> None:
+    broken, still = BrokenHead(), StillHead(200)
+    avatar = FakeAvatar(BOX.h * 3 // 4, BOX.h)
+    picture = Picture(Compositor(LAYOUT, avatar), avatar, segments[0].overlay,
+                      heads=(broken, still))
+    drawn = [picture.draw(n / FPS, (segments[0], n / FPS))[1].head for n in range(6)]
+    # The broken head raises once and sits out the segment; the still head answers the even
+    # frames; the avatar presents the odd ones.
+    assert drawn == [True, False, True, False, True, False]
+    assert broken.asked == 1 and still.asked == 6
+    status = picture.head_status()
+    assert status["errors"] == 1
+    assert [link["backend"] for link in status["chain"]] == ["broken", "still200"]
+    picture.draw(0.0, (segments[1], 0.0))  # the next segment: the broken head is tried again
+    assert broken.asked == 2
 
 class Counted:
     """Counts what the playout sends and checks that audio is contiguous."""
@@ -432,8 +469,8 @@ def test_a_voice_that_raises_hands_its_lines_to_the_fallback_then_is_tried_again
 ) -> None:
     crashing, espeak = CrashingVoice(), CountingVoice()
     builder = SegmentBuilder(
-        crashing, "en", sample_rate=AUDIO_RATE, clock=lambda: NOW, fallback_voice=espeak,
-        voice_cooldown=2,
+        VoiceChain([crashing, espeak], cooldown=2), "en", sample_rate=AUDIO_RATE,
+        clock=lambda: NOW,
     )
     built = list(builder.segments(lines(4)))
     assert len(built) == 4  # no line lost
@@ -451,8 +488,8 @@ def test_a_voice_slower_than_real_time_hands_the_next_lines_to_the_fallback() ->
     watch = Stopwatch()
     slow, espeak = CountingVoice(watch, slowness=2.0), CountingVoice()
     builder = SegmentBuilder(
-        slow, "en", sample_rate=AUDIO_RATE, clock=lambda: NOW, fallback_voice=espeak,
-        voice_cooldown=1, timer=watch,
+        VoiceChain([slow, espeak], cooldown=1, timer=watch), "en", sample_rate=AUDIO_RATE,
+        clock=lambda: NOW,
     )
     order = builder.segments(lines(3))
     first = next(order)

@@ -80,7 +80,7 @@ def test_a_minimal_config_takes_the_defaults(tmp_path: Path) -> None:
     channel = config.channel("beauty")
     assert channel.programme.lang == "fr"  # the catalog's language
     assert channel.programme.voice == "fr"
-    assert channel.programme.avatar == "default" and channel.programme.writer == "template"
+    assert channel.programme.avatar == "default" and channel.programme.writer.kind == "template"
     assert (channel.size, channel.fps, channel.slots) == ((720, 1280), 30, ())
     assert config.daemon.state == tmp_path / "state" / "hostcast.sqlite"
     assert config.daemon.timezone == "UTC"
@@ -222,7 +222,7 @@ deal = {{ percent = 120 }}
         "daemon.health: '0.0.0.0:8090': 0.0.0.0 is not a loopback address",
         "daemon.timezone: unknown time zone 'Mars/Olympus'",
         "channel[1].name: 'Beauty!' is not a name",
-        "channel[1].writer: the openai writer needs model = NAME",
+        "channel[1].writer: the openai writer needs channel[1].model = NAME",
         "channel[1].voice: profile 'en' speaks 'en', the script is in 'fr'",
         "channel[1].size: unsupported frame size 700x1280",
         "channel[1].outputs.preview: '127.0.0.1:99999': port 99999 is out of range",

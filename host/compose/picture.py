@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -51,14 +51,16 @@ class FrameState:
     caption: str | None
     mouth: str
     talking: bool
-    head: bool = False  # whether the head source drew the presenter, not the avatar
+    head: bool = False  # whether a head source drew the presenter, not the avatar
 
 
 class Picture:
     """Draws frames from segments; between segments the presenter idles and the card stays.
 
-    With a `head`, the presenter of an airing segment is the head's picture wherever it
-    has one ready, and the avatar everywhere else.
+    The presenter is a chain: the `heads`, tried in order at each frame of an airing
+    segment, then the avatar, which always has a picture. A head with no picture ready
+    passes the frame on; a head that raises sits out the rest of the segment. What falls
+    back to what is decided here and nowhere else.
     """
 
     def __init__(
@@ -67,16 +69,16 @@ class Picture:
         avatar: Avatar,
         idle: OverlayState,
         *,
-        head: HeadSource | None = None,
+        heads: Sequence[HeadSource] = (),
     ) -> None:
         self.compositor = compositor
         self.avatar = avatar
-        self.head = head
-        self.head_errors = 0  # times the head raised instead of answering
+        self.heads = tuple(heads)
+        self.head_errors = 0  # times a head raised instead of answering
         self._overlay = idle
         self._airing: Segment | None = None
         self._offset = 0.0  # of the last frame drawn in `_airing`
-        self._head_broken = False  # the head raised during `_airing`: ask it no more
+        self._broken: set[int] = set()  # heads that raised during `_airing`: asked no more
 
     @property
     def overlay(self) -> OverlayState:
@@ -87,31 +89,39 @@ class Picture:
         """The same segments, each drawn ahead of air as it is made, off the playout thread.
 
         Its card, background and captions go into the compositor's caches here, in the
-        producer's thread, so at air time the playout only pastes cached layers; and the
-        head, if there is one, is told to start rendering it.
+        producer's thread, so at air time the playout only pastes cached layers; and each
+        head is told to start rendering it.
         """
         for segment in segments:
             self.compositor.warm(
                 overlays=(segment.overlay,), captions=(c.value for c in segment.captions)
             )
-            if self.head is not None:
-                try:
-                    self.head.start(segment)
-                except Exception:  # the head renders no picture then: the avatar airs
-                    self.head_errors += 1
-                    log.exception("the talking head failed to start a segment")
+            for head in self.heads:
+                # A head that cannot start renders no picture of it: the next link airs.
+                self._ask(head, "start", segment)
             yield segment
 
     def head_status(self) -> dict[str, Any]:
-        """The head's own report, or the avatar's when there is no head."""
-        if self.head is None:
+        """The first head's own report (with every head's under `chain` when there are
+        several), or the avatar's when there is no head."""
+        if not self.heads:
             return {"backend": "avatar", "state": "ok"}
-        return {**self.head.status(), "errors": self.head_errors}
+        status = {**self.heads[0].status(), "errors": self.head_errors}
+        if len(self.heads) > 1:
+            status["chain"] = [head.status() for head in self.heads]
+        return status
 
     def close(self) -> None:
-        """Stops the head's rendering, if there is a head; safe to call twice."""
-        if self.head is not None:
-            self.head.close()
+        """Stops every head's rendering; safe to call twice."""
+        for head in self.heads:
+            head.close()
+
+    def _ask(self, head: HeadSource, what: str, segment: Segment) -> None:
+        try:
+            getattr(head, what)(segment)
+        except Exception:
+            self.head_errors += 1
+            log.exception("the talking head %r failed to %s a segment", head, what)
 
     def draw(
         self, t: float, airing: tuple[Segment, float] | None
@@ -154,24 +164,28 @@ class Picture:
         self._offset = offset
         if segment is self._airing and not again:
             return
-        previous, self._airing, self._head_broken = self._airing, segment, False
-        if self.head is None:
-            return
+        previous, self._airing = self._airing, segment
+        self._broken.clear()
         if previous is None:
             return
-        try:
-            self.head.done(previous)
-        except Exception:
-            self.head_errors += 1
-            log.exception("the talking head failed to let a segment go")
+        for head in self.heads:
+            self._ask(head, "done", previous)
 
     def _head_picture(self, airing: tuple[Segment, float] | None) -> Rgba | None:
-        if self.head is None or airing is None or self._head_broken:
+        """The first picture a head in the chain has ready for this frame, if any."""
+        if airing is None:
             return None
-        try:
-            return self.head.frame(*airing)
-        except Exception:  # a broken head must not take the picture off air
-            self.head_errors += 1
-            self._head_broken = True
-            log.exception("the talking head failed; the avatar presents the rest of the segment")
-            return None
+        for rank, head in enumerate(self.heads):
+            if rank in self._broken:
+                continue
+            try:
+                picture = head.frame(*airing)
+            except Exception:  # a broken head must not take the picture off air
+                self.head_errors += 1
+                self._broken.add(rank)
+                log.exception("the talking head %r failed; the next in the chain presents "
+                              "the rest of the segment", head)
+                continue
+            if picture is not None:
+                return picture
+        return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,11 +49,13 @@ class TemplateWriter:
         *,
         seed: int = 0,
         clock: Callable[[], datetime] = utc_now,
+        langs: Collection[str] | None = None,
     ) -> None:
+        """`langs`: the languages to load and check (a show speaks one); None: every one."""
         self.folder = folder or paths.templates_dir()
         self._clock = clock
         self._rng = random.Random(seed)
-        self._variants = self._load(self.folder)
+        self._variants = self._load(self.folder, langs)
         check_variants(self._variants, self._render_pair)
         self._rotations = {
             key: VariantRotation(variants, self._rng) for key, variants in self._variants.items()
@@ -64,12 +66,15 @@ class TemplateWriter:
         return sorted({lang for lang, _ in self._variants})
 
     @staticmethod
-    def _load(folder: Path) -> dict[tuple[str, str], list[Variant]]:
+    def _load(
+        folder: Path, langs: Collection[str] | None
+    ) -> dict[tuple[str, str], list[Variant]]:
         if not folder.is_dir():
             raise TemplateError(f"{shown(folder)}: template folder not found")
         env = make_environment()
         found: dict[tuple[str, str], list[Variant]] = {}
-        for lang_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        lang_dirs = sorted(p for p in folder.iterdir() if p.is_dir())
+        for lang_dir in lang_dirs:
             lang = lang_dir.name
             if lang not in spoken.SUPPORTED_LANGS:
                 known = ", ".join(spoken.SUPPORTED_LANGS)
@@ -77,13 +82,20 @@ class TemplateWriter:
                     f"{shown(lang_dir)}: no number and money rules for language '{lang}' "
                     f"(supported: {known})"
                 )
+            if langs is not None and lang not in langs:
+                continue
             for kind in KINDS:
                 path = lang_dir / f"{kind}.j2"
                 if not path.is_file():
                     raise TemplateError(f"{shown(path)}: missing template for the '{kind}' lines")
                 found[(lang, kind)] = load_variants(env, path, kind, lang)
-        if not found:
+        if not lang_dirs:
             raise TemplateError(f"{shown(folder)}: no language folders (expected en/, fr/...)")
+        for lang in sorted(set(langs or ()) - {lang for lang, _ in found}):
+            have = ", ".join(p.name for p in lang_dirs)
+            raise TemplateError(
+                f"{shown(folder)}: no templates for language '{lang}' (have {have})"
+            )
         return found
 
     def _check_lang(self, lang: str) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from host import __version__
 from host.errors import HostcastError
+from hostcast.environment import Environment
 
 USER_ERROR = 2
 
@@ -49,6 +50,7 @@ def _command(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(_command(words)).parse_args(words)
+    args.env = Environment.read()  # the one read of the environment: commands take it from here
     try:
         code: int = args.run(args)
     except HostcastError as exc:

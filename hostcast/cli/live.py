@@ -25,6 +25,7 @@ from host.script.typed_line import typed_line
 from host.segment.segment import Segment
 from hostcast.cli.card_views import CardViews, card_view
 from hostcast.cli.show import Show
+from hostcast.show_settings import BARGE_IN_MODES
 from stream.broadcast import Broadcast
 from stream.playout import CutIn, Playout
 from stream.source import ProducerThread
@@ -34,7 +35,7 @@ from stream.web.status import FrameRate, health_view
 log = logging.getLogger(__name__)
 
 BargeIn = Literal["word", "sentence", "next"]  # "next": after the line airing, no cut
-BARGE_IN_MODES: tuple[str, ...] = get_args(BargeIn)
+assert get_args(BargeIn) == BARGE_IN_MODES
 CHAT_KEPT = 50  # messages remembered for the page
 ANSWER_BACKLOG = 4  # answers waiting for the voice; past this a question is not answered
 STALE_SECONDS = 30.0  # a question whose turn comes later than this is not answered any more

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 import threading
 import time
@@ -87,8 +86,8 @@ class OnAir:
 
     `segments` makes what airs (default: the show's running order); `on_segment` hears
     each segment as it goes on air, on the playout's thread (keep it quick). With
-    `outputs.preview`, the preview page is served there with `token` (default: the
-    HOSTCAST_TOKEN environment variable, else a random one).
+    `outputs.preview`, the preview page is served there with `token` (the operator's,
+    from HOSTCAST_TOKEN read at the edge; None: a random one).
     """
 
     def __init__(
@@ -117,7 +116,7 @@ class OnAir:
         self._clock = clock or RealClock()
         self.opus = SharedOpus()  # one Opus encode for the preview and every WHIP push
         self.sinks = output_sinks(outputs, whip_token, self.opus)
-        self.token = token or os.environ.get("HOSTCAST_TOKEN") or secrets.token_urlsafe(18)
+        self.token = token or secrets.token_urlsafe(18)
         self.server: PreviewServer | None = None
         if outputs.preview is not None:
             host, port = outputs.preview

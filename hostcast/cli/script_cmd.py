@@ -8,7 +8,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from host.catalog import load_catalog
 from host.catalog.model import Product
 from host.errors import ConfigError
 from host.script.guard import PriceGuard
@@ -18,7 +17,9 @@ from host.script.running_order import running_order
 from host.script.template_writer import TemplateWriter
 from host.script.writer import ScriptWriter
 from hostcast.cli import options
-from hostcast.cli.writer_setup import ShowWriter, add_writer_options, writer_options, writer_summary
+from hostcast.cli.show_flags import add_writer_flags, read_show
+from hostcast.cli.writer_setup import ShowWriter, writer_from, writer_summary
+from hostcast.show_settings import add_flags
 
 
 def register(commands: Any) -> None:
@@ -39,14 +40,11 @@ def register(commands: Any) -> None:
         "in stock comes up and featured and on-sale ones come up more often)",
     )
     script.add_argument(
-        "--seed", type=int, default=0, help="rotation seed (sentence variants, product order)"
-    )
-    script.add_argument(
         "--at", metavar="ISO_TIME", help="judge sales at this time (default: now)"
     )
-    script.add_argument("--currency", help="currency of prices written without one")
+    add_flags(script, ("seed", "currency"))
     script.add_argument("--templates", type=Path, help="template folder (default: bundled)")
-    add_writer_options(script)
+    add_writer_flags(script)
     script.set_defaults(run=run_script)
 
 
@@ -67,6 +65,7 @@ def _order(
     products: tuple[Product, ...],
     lang: str,
     args: argparse.Namespace,
+    seed: int,
     moment: datetime,
 ) -> Iterator[tuple[Line, Product | None]]:
     if args.product is not None:
@@ -85,7 +84,7 @@ def _order(
     # No clock: air time is estimated from the text said, so a long script shows the
     # greeting and the AI disclosure coming back as they would on air.
     return running_order(
-        writer, products, lang, pitches=count, seed=args.seed, now=lambda: moment
+        writer, products, lang, pitches=count, seed=seed, now=lambda: moment
     )
 
 
@@ -102,15 +101,21 @@ def run_script(args: argparse.Namespace) -> int:
     if args.count is not None and args.count < 1:
         raise ConfigError(f"--count: must be at least 1, got {args.count}")
     moment = options.moment(args.at)
-    loaded = load_catalog(args.catalog, default_currency=args.currency)
-    lang = options.language(args.lang, loaded.products)
-    templates = TemplateWriter(args.templates, seed=args.seed, clock=lambda: moment)
-    opts = writer_options(args)
+    programme, settings, loaded = read_show(args, args.catalog, orderable_needed=False)
+    lang = programme.lang
+    templates = TemplateWriter(
+        args.templates, seed=settings.seed, clock=lambda: moment, langs=(lang,)
+    )
+    try:
+        opts = writer_from(programme.writer, settings, args.env)
+    except ValueError as exc:
+        raise ConfigError(f"--api-key-env: {exc}") from None
     guard = PriceGuard(now=lambda: moment, audit=opts.audit_log)
     writer = ShowWriter(opts, templates, guard, lambda: moment)
     current = None
     try:
-        for line, product in _order(writer.script, loaded.products, lang, args, moment):
+        lines = _order(writer.script, loaded.products, lang, args, settings.seed, moment)
+        for line, product in lines:
             if line.product_id is not None and product is not None and product.id != current:
                 current = product.id
                 print(f"\n== {product.title} ({product.id})")

@@ -23,23 +23,30 @@ from host.script.steering import Steering
 from host.script.template_writer import TemplateWriter
 from host.segment.build import SegmentBuilder
 from host.segment.segment import Segment
-from host.voice.profile import VoiceProfile, find_profile, voice_from_profile
-from host.voice.speech import Voice
-from hostcast.cli import options
-from hostcast.cli.writer_setup import ShowWriter, WriterOptions
+from host.voice.chain import VoiceChain
+from host.voice.profile import VoiceProfile, voice_from_profile
+from hostcast.cli.writer_setup import ShowWriter, WriterOptions, writer_from
+from hostcast.environment import Environment
+from hostcast.programme import NEURAL, Programme
+from hostcast.programme_reader import voice_profile
+from hostcast.show_settings import ShowSettings, show_language
 from stream.encoder import AUDIO_RATE, VideoSettings
 from stream.file_render import RenderReport, render_to_file
-
-NEURAL = "neural:"  # --avatar neural:FOLDER: a photo whose mouth a lip-sync network redraws
 
 
 @dataclass(frozen=True)
 class ShowOptions:
+    """Everything a show is opened with: its programme and its settings, checked values.
+
+    The CLI's flags and a daemon channel's keys both become one of these through
+    `ShowOptions.of`; tests and benchmarks may build one directly.
+    """
+
     catalog: Path
     lang: str | None = None
     voice: str | None = None
     avatar: str = "default"  # a pack name or path, or neural:FOLDER
-    fallback_voice: str | None = None  # None: the language's espeak voice behind a coqui one
+    fallback_voice: tuple[str, ...] | None = None  # None: espeak behind a neural voice
     offline: bool = False  # a file render: a neural head is waited for, never judged late
     size: tuple[int, int] = (720, 1280)
     fps: int = 30
@@ -50,6 +57,31 @@ class ShowOptions:
     threads: int = 0  # x264 threads; 0: x264 chooses
     opening: bool = True  # greet and disclose before the first pitch
     writer: WriterOptions = field(default_factory=WriterOptions)
+
+    @classmethod
+    def of(
+        cls,
+        programme: Programme,
+        settings: ShowSettings,
+        env: Environment | None = None,
+        **extra: Any,
+    ) -> ShowOptions:
+        """The options of `programme` aired with `settings`; `extra` sets the rest (offline,
+        at, opening, threads). ValueError if the model's API key is not in `env`."""
+        return cls(
+            catalog=programme.catalog,
+            lang=programme.lang,
+            voice=programme.voice,
+            avatar=programme.avatar,
+            fallback_voice=settings.fallback_voice,
+            size=settings.size,
+            fps=settings.fps,
+            seed=settings.seed,
+            currency=settings.currency,
+            preset=settings.preset,
+            writer=writer_from(programme.writer, settings, env),
+            **extra,
+        )
 
 
 class Show:
@@ -98,7 +130,10 @@ class Show:
         """
         if loaded is None:
             loaded = load_catalog(opts.catalog, default_currency=opts.currency)
-        lang = options.language(opts.lang, loaded.products)
+        try:
+            lang = show_language(opts.lang, loaded.products)
+        except ValueError as exc:
+            raise ConfigError(f"lang: {exc}") from None
         on_air = [p for p in loaded.products if p.orderable]
         if not on_air and picture is None:
             raise ConfigError(f"{opts.catalog}: no product can be ordered, nothing to pitch")
@@ -108,12 +143,10 @@ class Show:
             return fixed if fixed is not None else datetime.now(UTC)
 
         clock = clock or fixed_or_now
-        profile = find_profile(opts.voice or lang)
-        if profile.language != lang:
-            raise ConfigError(
-                f"--voice: profile {profile.name!r} speaks {profile.language!r}, "
-                f"the script is in {lang!r}"
-            )
+        try:
+            profile = voice_profile(opts.voice or lang, lang)
+        except ValueError as exc:
+            raise ConfigError(f"voice: {exc}") from None
         try:
             settings = VideoSettings(
                 width=opts.size[0],
@@ -124,30 +157,28 @@ class Show:
             )
             layout = layout_for(*opts.size)
         except ValueError as exc:
-            raise ConfigError(f"--size/--fps: {exc}") from None
-        voice = voice_from_profile(profile)
-        fallback = _fallback_voice(opts.fallback_voice, profile, lang)
+            raise ConfigError(f"size/fps: {exc}") from None
+        voices = VoiceChain([voice_from_profile(p)
+                             for p in (profile, *_fallbacks(opts.fallback_voice, profile, lang))])
         guard = PriceGuard(now=clock, audit=opts.writer.audit_log)
-        builder = SegmentBuilder(
-            voice, lang, sample_rate=AUDIO_RATE, clock=clock, guard=guard, fallback_voice=fallback
-        )
-        templates = TemplateWriter(seed=opts.seed, clock=clock)
+        builder = SegmentBuilder(voices, lang, sample_rate=AUDIO_RATE, clock=clock, guard=guard)
+        templates = TemplateWriter(seed=opts.seed, clock=clock, langs=(lang,))
         writer = ShowWriter(opts.writer, templates, guard, clock)
         if picture is None:
             neural = opts.avatar.startswith(NEURAL)
             # Behind a neural head, the default pack presents whatever the head cannot.
             pack = load_pack("default" if neural else opts.avatar)
             presenter = Presenter(pack, height=layout.presenter_box.h, seed=opts.seed)
-            head: HeadSource | None = None
+            heads: list[HeadSource] = []  # tried in order, the presenter behind them all
             if neural:
                 from host.avatar.neural.head_source import open_neural_head  # the neural extra
 
-                head = open_neural_head(
+                heads.append(open_neural_head(
                     opts.avatar.removeprefix(NEURAL), layout.presenter_box.size, opts.fps,
                     offline=opts.offline,
-                )
+                ))
             picture = Picture(
-                Compositor(layout, presenter), presenter, builder.overlay(on_air[0]), head=head
+                Compositor(layout, presenter), presenter, builder.overlay(on_air[0]), heads=heads
             )
         return cls(
             loaded, settings, builder, writer, picture, lang, opening=opts.opening, clock=clock,
@@ -221,15 +252,14 @@ class Show:
         )
 
 
-def _fallback_voice(name: str | None, profile: VoiceProfile, lang: str) -> Voice | None:
-    """The voice that speaks when --voice fails or lags: by default, behind a coqui voice,
-    the language's bundled espeak voice; "none" for no fallback."""
-    if name == "none" or (name is None and profile.engine == "espeak"):
-        return None
-    fallback = find_profile(name or lang)
-    if fallback.language != lang:
-        raise ConfigError(
-            f"--fallback-voice: profile {fallback.name!r} speaks {fallback.language!r}, "
-            f"the script is in {lang!r}"
-        )
-    return voice_from_profile(fallback)
+def _fallbacks(
+    names: tuple[str, ...] | None, profile: VoiceProfile, lang: str
+) -> list[VoiceProfile]:
+    """The profiles behind `profile`, in order: those `names` lists, or by default, behind
+    a neural voice, the language's bundled espeak voice (an espeak voice needs none)."""
+    if names is None:
+        names = () if profile.engine == "espeak" else (lang,)
+    try:
+        return [voice_profile(name, lang) for name in names]
+    except ValueError as exc:
+        raise ConfigError(f"fallback_voice: {exc}") from None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 from pathlib import Path
@@ -14,10 +13,10 @@ from host.chat.connector import JsonLinesFeed
 from host.errors import ConfigError
 from host.script.steering import Steering
 from host.segment.segment import Segment
-from hostcast.cli.live import BARGE_IN_MODES, LiveShow
+from hostcast.cli.live import LiveShow
 from hostcast.cli.on_air import OnAir
-from hostcast.cli.render_cmd import add_show_options, show_options
 from hostcast.cli.show import Show
+from hostcast.cli.show_flags import add_show_flags, show_options
 from hostcast.cli.writer_setup import writer_summary
 from hostcast.schedule.config import Outputs
 from stream.sinks import parse_rtmp_url
@@ -44,18 +43,14 @@ def register(commands: Any) -> None:
         help="WHIP (RFC 9725) ingest URL, http(s):// (repeatable)",
     )
     stream.add_argument(
-        "--whip-token", metavar="TOKEN", default=os.environ.get("HOSTCAST_WHIP_TOKEN"),
-        help="bearer token for --whip (or set HOSTCAST_WHIP_TOKEN)",
+        "--whip-token", metavar="TOKEN",
+        help="bearer token for --whip (or set HOSTCAST_WHIP_TOKEN: a flag shows in `ps`)",
     )
     stream.add_argument("--record", type=Path, metavar="DIR", help="record MP4 files here")
     stream.add_argument(
         "--roll-minutes", type=float, default=10.0, help="start a new recording file every N min"
     )
     stream.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
-    stream.add_argument(
-        "--lookahead", type=float, default=30.0, metavar="S",
-        help="seconds of lines prepared ahead of air (30)",
-    )
     stream.add_argument(
         "--status-every", type=float, default=10.0, metavar="S",
         help="print sink health every S seconds (10; 0: never)",
@@ -70,16 +65,11 @@ def register(commands: Any) -> None:
         help="let --preview bind a non-loopback address (controls still need the token)",
     )
     stream.add_argument(
-        "--barge-in", choices=BARGE_IN_MODES, default="word",
-        help="where a viewer's answer cuts in: at the next word (default) or sentence end of "
-        "the line airing, or after it (next)",
-    )
-    stream.add_argument(
         "--chat-feed", type=Path, metavar="PATH",
         help='viewers\' comments from a JSON-lines file or FIFO: one {"name": ..., "text": ...} '
         "a line",
     )
-    add_show_options(stream)
+    add_show_flags(stream, live=True)
     stream.set_defaults(run=run_stream)
 
 
@@ -120,16 +110,16 @@ def _aired(segment: Segment, at: float) -> None:
 def run_stream(args: argparse.Namespace) -> int:
     if args.duration is not None and args.duration <= 0:
         raise ConfigError(f"--duration: must be positive, got {args.duration}")
-    if args.lookahead <= 0:
-        raise ConfigError(f"--lookahead: must be positive, got {args.lookahead}")
     outputs = _outputs(args)
-    show = Show.open(show_options(args))
+    opts, settings, loaded = show_options(args)
+    show = Show.open(opts, loaded=loaded)
     feed = JsonLinesFeed(args.chat_feed) if args.chat_feed is not None else None
     try:
-        live = LiveShow(show, Steering(), barge_in=args.barge_in)
+        live = LiveShow(show, Steering(), barge_in=settings.barge_in)
         on_air = OnAir(
-            show, outputs, lookahead=args.lookahead, on_segment=_aired,
-            whip_token=args.whip_token, allow_remote=args.allow_remote, live=live,
+            show, outputs, lookahead=settings.lookahead, on_segment=_aired,
+            whip_token=args.whip_token or args.env.whip_token, allow_remote=args.allow_remote,
+            live=live, token=args.env.operator_token,
         )
         if not on_air.sinks:
             print("no --rtmp, --record or preview: the stream airs to no output", file=sys.stderr)

@@ -1,22 +1,20 @@
-"""The `--writer` options, and the pitch writer they build around the templates."""
+"""The writer options of a show, and the pitch writer they build around the templates."""
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from host.errors import ConfigError
 from host.script.guard import PriceGuard
-from host.script.llm.prompt import STYLES
 from host.script.template_writer import TemplateWriter
 from host.script.threaded_writer import ThreadedWriter
 from host.script.writer import ScriptWriter
-from hostcast.cli.writer_choice import WRITER_HELP, WriterChoice, parse_writer
-from hostcast.show_settings import DEFAULT_DEADLINE, ShowSettings, add_flags, settings_from_args
+from hostcast.environment import Environment
+from hostcast.show_settings import DEFAULT_DEADLINE, ShowSettings
+from hostcast.writer_choice import WriterChoice
 
 if TYPE_CHECKING:  # the model backends load only when a show is written by a model
     from host.script.llm.cache import PitchCache
@@ -24,43 +22,30 @@ if TYPE_CHECKING:  # the model backends load only when a show is written by a mo
     from host.script.llm.writer import LlmWriter
 
 
-
 @dataclass(frozen=True)
 class WriterOptions:
     choice: WriterChoice = field(default_factory=WriterChoice)
     deadline: float = DEFAULT_DEADLINE  # seconds a model may take for one kind of line
-    api_key_env: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # the model server's, if it needs one
     pitch_cache: Path | None = None  # SQLite file of model answers; None: no cache
     audit_log: Path | None = None  # JSON lines of every line the guard refused
 
 
-WRITER_SETTINGS = ("api_key_env", "llm_deadline", "pitch_cache", "audit_log")
+def writer_from(
+    choice: WriterChoice, settings: ShowSettings, env: Environment | None = None
+) -> WriterOptions:
+    """The writer options of `choice` with the model settings of the show (flags or keys).
 
-
-def add_writer_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("pitch writer")
-    group.add_argument("--writer", default="template", metavar="SPEC", help=WRITER_HELP)
-    group.add_argument("--model", default="", help="model name for --writer openai:URL")
-    group.add_argument(
-        "--style", default="energetic", choices=sorted(STYLES), help="how the model speaks"
-    )
-    add_flags(group, WRITER_SETTINGS)
-
-
-def writer_options(args: argparse.Namespace, settings: ShowSettings | None = None) -> WriterOptions:
-    try:
-        choice = parse_writer(args.writer, model=args.model, style=args.style)
-    except ValueError as exc:
-        raise ConfigError(f"--writer: {exc}") from None
-    return writer_from(choice, settings or settings_from_args(args))
-
-
-def writer_from(choice: WriterChoice, settings: ShowSettings) -> WriterOptions:
-    """The writer options of `choice` with the model settings of the show (flags or keys)."""
+    The API key is taken from `env` (the process's environment, read at the edge) when
+    `settings.api_key_env` names one and a model server is used; ValueError if unset.
+    """
+    key = None
+    if settings.api_key_env and choice.kind == "openai":
+        key = (env or Environment()).api_key(settings.api_key_env)
     return WriterOptions(
         choice=choice,
         deadline=settings.llm_deadline,
-        api_key_env=settings.api_key_env,
+        api_key=key,
         pitch_cache=settings.pitch_cache,
         audit_log=settings.audit_log,
     )
@@ -75,7 +60,7 @@ def _client(opts: WriterOptions) -> ChatModel:
         return OpenAIChat(
             choice.target,
             choice.model,
-            api_key_env=opts.api_key_env,
+            api_key=opts.api_key,
             timeout=opts.deadline,
             retries=1,
         )
@@ -85,7 +70,12 @@ def _client(opts: WriterOptions) -> ChatModel:
 
 
 class ShowWriter:
-    """The writer a show reads from: the templates alone, or a model with them as fallback."""
+    """The writer a show reads from: a chain, tried in order, declared here.
+
+    The templates alone; or the model, then the templates for any kind it cannot write in
+    time or writes wrong (LlmWriter's `fallback`), with the templates again as the last
+    resort when the model's thread lags (ThreadedWriter's).
+    """
 
     def __init__(
         self,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import signal
 import sys
 import threading
@@ -39,13 +38,13 @@ from hostcast.daemon.reload import ConfigWatch, restart_reason
 from hostcast.daemon.scheduled_show import ScheduledShow
 from hostcast.daemon.state_store import StateStore
 from hostcast.daemon.supervisor import STATE_ENV
+from hostcast.environment import Environment
 from hostcast.schedule.config import HostcastConfig, InvalidConfigError, load_config
 
 log = logging.getLogger(__name__)
 
 STATUS_EVERY = 1.0  # seconds between two status lines
 RELOAD_EVERY = 2.0  # seconds between two looks at the config's and catalogs' files
-LOOKAHEAD = 30.0  # seconds of lines built ahead of air
 
 WallClock = Callable[[], datetime]
 SegmentHook = Callable[[Segment, float], None]
@@ -63,7 +62,7 @@ def run_channel(
     clock: WallClock = _utc_now,
     out: IO[str] | None = None,
     on_aired: SegmentHook | None = None,
-    lookahead: float = LOOKAHEAD,
+    lookahead: float | None = None,
 ) -> int:
     """Air channel `name` of the config at `config_path` until SIGTERM, SIGINT or `stop`.
 
@@ -77,9 +76,10 @@ def run_channel(
             stream=sys.stderr, level=logging.INFO,
             format=f"%(asctime)s %(levelname)s channel={name} %(name)s: %(message)s",
         )
-    last_good = os.environ.get(STATE_ENV)
+    env = Environment.read()  # this process's one read of its environment
+    last_good = env.variables.get(STATE_ENV)
     runner = ChannelRunner(
-        Path(config_path), name, clock=clock, lookahead=lookahead,
+        Path(config_path), name, clock=clock, lookahead=lookahead, env=env,
         last_good=Path(last_good) if last_good else None,
     )
     return runner.run(stop, out or sys.stdout, on_aired)
@@ -89,10 +89,12 @@ class ChannelRunner:
     """The parts of one channel on air, wired; `run()` airs it until stopped."""
 
     def __init__(
-        self, config_path: Path, name: str, *, clock: WallClock, lookahead: float,
-        last_good: Path | None = None,
+        self, config_path: Path, name: str, *, clock: WallClock, lookahead: float | None = None,
+        env: Environment | None = None, last_good: Path | None = None,
     ) -> None:
-        """`last_good`: the state file to find the last good config in, if the file fails."""
+        """`last_good`: the state file to find the last good config in, if the file fails;
+        `env`: the process's environment (tokens, API keys), read once at its start."""
+        env = env or Environment()
         self.path = config_path
         self.name = name
         self.clock = clock
@@ -123,7 +125,7 @@ class ChannelRunner:
         )
         self._on_air: OnAir | None = None
         try:
-            self.shows = ProgrammeShows(channel, config, self.moment, seed=0)
+            self.shows = ProgrammeShows(channel, config, self.moment, env)
         except BaseException:
             self.store.close()
             raise
@@ -133,12 +135,13 @@ class ChannelRunner:
                 config, name, self.shows, self.moment, state=state, opening=opening
             )
             live = LiveShow(
-                self.shows.main, Steering(), products=self._products, slot=self._slot
+                self.shows.main, Steering(), products=self._products, slot=self._slot,
+                barge_in=channel.settings.barge_in,
             )
             self._on_air = OnAir(
-                self.shows.main, channel.outputs, lookahead=lookahead,
+                self.shows.main, channel.outputs, lookahead=lookahead or channel.settings.lookahead,
                 segments=self.feed.segments, on_segment=self._aired,
-                whip_token=os.environ.get("HOSTCAST_WHIP_TOKEN"),
+                whip_token=env.whip_token, token=env.operator_token,
                 allow_remote=config.daemon.allow_remote, live=live,
             )
         except BaseException:

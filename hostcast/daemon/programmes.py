@@ -5,25 +5,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from host.compose.picture import Picture
 from host.errors import ConfigError
 from host.paths import shown
 from hostcast.cli.show import Show, ShowOptions
-from hostcast.cli.writer_choice import parse_writer
-from hostcast.cli.writer_setup import writer_from
-from hostcast.schedule.config import Channel, HostcastConfig, Programme
+from hostcast.environment import Environment
+from hostcast.programme import Programme
+from hostcast.schedule.config import Channel, HostcastConfig
+from hostcast.writer_choice import WriterChoice
 
 log = logging.getLogger(__name__)
 
-ProgrammeKey = tuple[str, str, str, str, str]
+ProgrammeKey = tuple[str, str, WriterChoice]
 
 
 def programme_key(programme: Programme) -> ProgrammeKey:
     """What makes two programmes sound different; the catalog does not (products are read live)."""
-    return (programme.lang, programme.voice, programme.writer, programme.model, programme.style)
+    return (programme.lang, programme.voice, programme.writer)
 
 
 def check_one_presenter(config: HostcastConfig, channel: Channel) -> None:
@@ -49,10 +49,15 @@ class ProgrammeShows:
     """
 
     def __init__(
-        self, channel: Channel, config: HostcastConfig, clock: Callable[[], datetime], seed: int
+        self,
+        channel: Channel,
+        config: HostcastConfig,
+        clock: Callable[[], datetime],
+        env: Environment | None = None,
     ) -> None:
+        """`env`: the channel process's environment, read at its start (model API keys)."""
         self.clock = clock
-        self.seed = seed
+        self.env = env or Environment()
         self._shows: dict[ProgrammeKey, Show] = {}
         self._picture: Picture | None = None
         self.main = self.get(channel.programme, channel, config)
@@ -76,27 +81,10 @@ class ProgrammeShows:
 
     def _open(self, programme: Programme, channel: Channel, config: HostcastConfig) -> Show:
         where = f"{shown(config.path)}: channel[{channel.name}]"
-        writer = programme.writer
-        kind, sep, target = writer.partition(":")
-        if kind == "transformers" and target and not Path(target).expanduser().is_absolute():
-            writer = f"{kind}{sep}{config.path.parent.absolute() / target}"
         try:
-            choice = parse_writer(writer, model=programme.model, style=programme.style)
+            opts = ShowOptions.of(programme, channel.settings, self.env, opening=True)
         except ValueError as exc:
-            raise ConfigError(f"{where}: writer: {exc}") from None
-        opts = ShowOptions(
-            catalog=programme.catalog,
-            lang=programme.lang,
-            voice=programme.voice,
-            avatar=programme.avatar,
-            size=channel.size,
-            fps=channel.fps,
-            seed=self.seed,
-            opening=True,
-            fallback_voice=channel.settings.fallback_voice,
-            preset=channel.settings.preset,
-            writer=writer_from(choice, channel.settings),
-        )
+            raise ConfigError(f"{where}.api_key_env: {exc}") from None
         loaded = config.catalogs.get(programme.catalog)
         try:
             show = Show.open(opts, loaded=loaded, picture=self._picture, clock=self.clock)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from hostcast.schedule.config import HostcastConfig
+from hostcast.show_settings import KEYS as SETTING_KEYS
 
 Stamp = tuple[int, int, int] | None  # mtime (ns), size, inode; None: the file is missing
 
@@ -61,9 +62,10 @@ def restart_reason(old: HostcastConfig, new: HostcastConfig, name: str) -> str |
     before, after = old.channel(name), new.channel(name)
     checks: list[tuple[str, object, object]] = [
         ("outputs", before.outputs, after.outputs),
-        ("size", before.size, after.size),
-        ("fps", before.fps, after.fps),
-        ("voice, preset or model settings", before.settings, after.settings),
+        *(
+            (key, getattr(before.settings, key), getattr(after.settings, key))
+            for key in SETTING_KEYS  # size, fps, preset, the fallback voice, the model's...
+        ),
         ("avatar", before.programme.avatar, after.programme.avatar),
         ("daemon.state", old.daemon.state, new.daemon.state),
         ("daemon.allow_remote", old.daemon.allow_remote, new.daemon.allow_remote),

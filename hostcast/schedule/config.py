@@ -17,6 +17,7 @@ from pathlib import Path
 
 from host.catalog import CatalogLoad
 from host.errors import ConfigError
+from hostcast.programme import Programme
 from hostcast.schedule.selection import Lineup
 from hostcast.schedule.slots import Timetable, WeeklyWindow
 from hostcast.show_settings import ShowSettings
@@ -52,19 +53,6 @@ class Outputs:
 
 
 @dataclass(frozen=True)
-class Programme:
-    """What a stretch of a channel pitches, and in which voice, look and style."""
-
-    catalog: Path
-    lang: str
-    voice: str  # a profile name in voices/ or a .toml path
-    avatar: str  # a pack name in avatars/ or a folder
-    style: str
-    writer: str
-    model: str = ""
-
-
-@dataclass(frozen=True)
 class Slot:
     name: str
     window: WeeklyWindow
@@ -76,12 +64,18 @@ class Slot:
 class Channel:
     name: str
     programme: Programme  # the default programme, on air outside every slot
-    size: tuple[int, int]
-    fps: int
     timezone: str
     outputs: Outputs
     slots: tuple[Slot, ...] = ()
-    settings: ShowSettings = field(default_factory=ShowSettings)  # voice, preset, model
+    settings: ShowSettings = field(default_factory=ShowSettings)  # size, voice, preset, model
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.settings.size
+
+    @property
+    def fps(self) -> int:
+        return self.settings.fps
 
     def timetable(self) -> Timetable:
         return Timetable({slot.name: slot.window for slot in self.slots})

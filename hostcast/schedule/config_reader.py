@@ -20,14 +20,10 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from host.avatar.pack import MANIFEST, load_pack
-from host.catalog import CatalogLoad, load_catalog
-from host.compose.layout import layout_for
-from host.errors import AvatarError, CatalogError, ConfigError
-from host.paths import avatars_dir, shown
-from host.script.llm.prompt import STYLES
+from host.paths import shown
 from host.toml_errors import toml_message
-from host.voice.profile import VoiceProfile, find_profile
+from hostcast.programme import PROGRAMME_KEYS
+from hostcast.programme_reader import ProgrammeReader
 from hostcast.schedule.config import (
     DEFAULT_HEALTH,
     DEFAULT_SLOT,
@@ -52,7 +48,7 @@ from hostcast.schedule.slots import (
     week_text,
 )
 from hostcast.show_settings import KEYS as SETTING_KEYS
-from hostcast.show_settings import read_settings, show_language
+from hostcast.show_settings import ShowSettings, read_settings
 
 _NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 _FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -61,13 +57,10 @@ _OVERLAP_HORIZON = timedelta(days=371)  # slots in two zones are compared over a
 
 _TOP_KEYS = ("daemon", "channel")
 _DAEMON_KEYS = ("state", "health", "timezone", "allow_remote")
-_PROGRAMME_KEYS = ("catalog", "lang", "voice", "avatar", "style", "writer", "model")
-_CHANNEL_KEYS = (
-    "name", *_PROGRAMME_KEYS, "size", "fps", "timezone", "outputs", "slot", *SETTING_KEYS
-)
+_CHANNEL_KEYS = ("name", *PROGRAMME_KEYS, "timezone", "outputs", "slot", *SETTING_KEYS)
 _OUTPUT_KEYS = ("rtmp", "whip", "record", "roll_minutes", "preview")
 _FILTER_KEYS = ("ids", "tags", "brands", "price_min", "price_max", "featured", "deal")
-_SLOT_KEYS = ("name", "days", "start", "end", "timezone", *_PROGRAMME_KEYS, *_FILTER_KEYS)
+_SLOT_KEYS = ("name", "days", "start", "end", "timezone", *PROGRAMME_KEYS, *_FILTER_KEYS)
 _DEAL_KEYS = ("percent", "ids")
 
 
@@ -90,9 +83,8 @@ class ConfigReader:
         self.now = now
         self.errors: list[str] = []
         self.warnings: list[str] = []
-        self.catalogs: dict[Path, CatalogLoad | None] = {}
-        self.profiles: dict[str, VoiceProfile | None] = {}
-        self.packs: dict[str, bool] = {}
+        self.programmes = ProgrammeReader(self.error, self._place)
+        self.catalogs = self.programmes.catalogs  # each catalog the file names, as loaded
 
     def error(self, key: str, problem: str) -> None:
         line = f"{self.source}: {key}: {problem}"
@@ -128,6 +120,7 @@ class ConfigReader:
                 self.error(_join(label, "name"), f"{name!r} names another channel too")
         valid = [c for c in channels if c is not None]
         self._unique_outputs(valid, daemon)
+        self._catalog_notes()
         if self.errors:
             raise InvalidConfigError(self.errors)
         catalogs = {p: c for p, c in self.catalogs.items() if c is not None}
@@ -243,12 +236,7 @@ class ConfigReader:
         self._known(table, _CHANNEL_KEYS, where)
         before = len(self.errors)
         name = self._name(table, where)
-        given = {k: _Set(table[k], _join(where, k)) for k in _PROGRAMME_KEYS if k in table}
-        programme = self._programme(given, where, orderable_needed=True)
-        size = self._size(table, where)
-        fps = self._number(table, "fps", where, 1, 60)
-        if fps is not None and fps != int(fps):
-            self.error(_join(where, "fps"), f"must be a whole number, got {table['fps']!r}")
+        given = {k: _Set(table[k], _join(where, k)) for k in PROGRAMME_KEYS if k in table}
         zone = self._zone(table, where, daemon.timezone)
         settings, problems = read_settings(
             table, lambda setting: _join(where, setting.key), relative_to=self.folder
@@ -256,6 +244,7 @@ class ConfigReader:
         for problem in problems:
             key, _, why = problem.partition(": ")
             self.error(key, why)
+        programme = self._programme(given, where, settings, orderable_needed=True)
         outputs = self._outputs(table.get("outputs", {}), _join(where, "outputs"), daemon)
         slot_tables = table.get("slot", [])
         if not isinstance(slot_tables, list) or not all(isinstance(t, dict) for t in slot_tables):
@@ -263,7 +252,7 @@ class ConfigReader:
             slot_tables = []
         labels = [_join(where, label) for label in _labels(slot_tables, "slot")]
         slots = [
-            self._slot(t, label, given, zone)
+            self._slot(t, label, given, zone, settings)
             for t, label in zip(slot_tables, labels, strict=True)
         ]
         valid = [s for s in slots if s is not None]
@@ -274,10 +263,7 @@ class ConfigReader:
         self._overlaps(valid, where)
         if len(self.errors) > before or name is None or programme is None:
             return None
-        return Channel(
-            name, programme, size or (720, 1280), int(fps or 30), zone, outputs, tuple(valid),
-            settings,
-        )
+        return Channel(name, programme, zone, outputs, tuple(valid), settings)
 
     def _name(self, table: Mapping[str, Any], where: str) -> str | None:
         name = table.get("name")
@@ -291,22 +277,6 @@ class ConfigReader:
             )
             return None
         return name
-
-    def _size(self, table: Mapping[str, Any], where: str) -> tuple[int, int] | None:
-        text = self._text(table, "size", where)
-        if text is None:
-            return None
-        try:
-            width, height = (int(part) for part in text.lower().split("x"))
-        except ValueError:
-            self.error(_join(where, "size"), f"{text!r} is not WIDTHxHEIGHT, e.g. 720x1280")
-            return None
-        try:
-            layout_for(width, height)
-        except ValueError as exc:
-            self.error(_join(where, "size"), str(exc))
-            return None
-        return width, height
 
     def _outputs(self, table: object, where: str, daemon: DaemonSettings) -> Outputs:
         if not isinstance(table, dict):
@@ -340,14 +310,19 @@ class ConfigReader:
         )
 
     def _slot(
-        self, table: dict[str, Any], where: str, inherited: dict[str, _Set], zone: str
+        self,
+        table: dict[str, Any],
+        where: str,
+        inherited: dict[str, _Set],
+        zone: str,
+        settings: ShowSettings,
     ) -> Slot | None:
         self._known(table, _SLOT_KEYS, where)
         before = len(self.errors)
         name = self._name(table, where)
         if name == DEFAULT_SLOT:
             self.error(_join(where, "name"), f"{DEFAULT_SLOT!r} names the default programme")
-        given = {k: _Set(table[k], _join(where, k)) for k in _PROGRAMME_KEYS if k in table}
+        given = {k: _Set(table[k], _join(where, k)) for k in PROGRAMME_KEYS if k in table}
         channel_avatar = inherited.get("avatar")
         if "avatar" in given and given["avatar"].value != (
             channel_avatar.value if channel_avatar else "default"
@@ -355,7 +330,7 @@ class ConfigReader:
             # One picture per channel: its presenter cannot change between two lines.
             self.error(given["avatar"].key, "a slot cannot change the channel's avatar")
         merged = {**inherited, **given}
-        programme = self._programme(merged, where, orderable_needed=False)
+        programme = self._programme(merged, where, settings, orderable_needed=False)
         days = self._days(table.get("days"), _join(where, "days"))
         start = self._clock(table.get("start"), _join(where, "start"), end=False)
         end = self._clock(table.get("end"), _join(where, "end"), end=True)
@@ -443,112 +418,32 @@ class ConfigReader:
     # -- what the keys point at ------------------------------------------------------------
 
     def _programme(
-        self, given: Mapping[str, _Set], where: str, *, orderable_needed: bool
+        self,
+        given: Mapping[str, _Set],
+        where: str,
+        settings: ShowSettings,
+        *,
+        orderable_needed: bool,
     ) -> Programme | None:
-        values: dict[str, str] = {}
-        for key, held in given.items():
-            if not isinstance(held.value, str) or not held.value.strip():
-                self.error(held.key, f"must be a non-empty string, got {held.value!r}")
-                return None
-            values[key] = held.value.strip()
-
         def key_of(name: str) -> str:
+            if name in SETTING_KEYS:  # a setting is the channel's, whichever slot trips on it
+                return _join(where.split(".slot[")[0], name)
             return given[name].key if name in given else _join(where, name)
 
-        if "catalog" not in values:
-            self.error(_join(where, "catalog"), "missing: the catalog file to pitch from")
-            return None
-        catalog = self._place(values["catalog"])
-        loaded = self._catalog(catalog, key_of("catalog"), orderable_needed)
-        lang = self._lang(values.get("lang"), key_of("lang"), loaded)
-        style = values.get("style", "energetic")
-        if style not in STYLES:
-            self.error(key_of("style"), f"unknown style {style!r} (known: {', '.join(STYLES)})")
-        writer = self._writer(values.get("writer", "template"), values.get("model", ""), style)
-        if writer is not None:
-            self.error(key_of("writer"), writer)
-        voice = self._voice(values.get("voice"), key_of("voice"), lang)
-        avatar = self._avatar(values.get("avatar", "default"), key_of("avatar"))
-        if None in (loaded, lang, voice, avatar) or writer is not None or style not in STYLES:
-            return None
-        assert lang and voice and avatar
-        return Programme(
-            catalog, lang, voice, avatar, style, values.get("writer", "template"),
-            values.get("model", ""),
+        return self.programmes.read(
+            {key: held.value for key, held in given.items()}, key_of,
+            orderable_needed=orderable_needed, currency=settings.currency,
+            fallback_voices=settings.fallback_voice or (),
         )
 
-    def _catalog(self, path: Path, key: str, orderable_needed: bool) -> CatalogLoad | None:
-        if path not in self.catalogs:
-            try:
-                loaded: CatalogLoad | None = load_catalog(path)
-            except CatalogError as exc:
-                self.error(key, str(exc))
-                loaded = None
-            self.catalogs[path] = loaded
+    def _catalog_notes(self) -> None:
+        """A warning for each catalog with rows the loader had to leave out."""
+        for path, loaded in self.catalogs.items():
             if loaded is not None and loaded.problems:
                 rows = len({p.line for p in loaded.problems})
-                self.warn(key, f"{shown(path)}: {rows} rows with problems; "
+                self.warn(self.programmes.named_at[path],
+                          f"{shown(path)}: {rows} rows with problems; "
                           f"see `hostcast catalog check {shown(path)}`")
-        loaded = self.catalogs[path]
-        if orderable_needed and loaded and not any(p.orderable for p in loaded.products):
-            self.error(key, f"{shown(path)}: no product can be ordered, nothing to pitch")
-        return loaded
-
-    def _lang(self, text: str | None, key: str, loaded: CatalogLoad | None) -> str | None:
-        try:
-            return show_language(text, loaded.products if loaded else ())
-        except ValueError as exc:
-            self.error(key, str(exc))
-            return None
-
-    def _voice(self, text: str | None, key: str, lang: str | None) -> str | None:
-        if lang is None:
-            return None
-        name = text or lang
-        if name.endswith(".toml") or "/" in name or "\\" in name:
-            name = str(self._place(name))
-        if name not in self.profiles:
-            try:
-                self.profiles[name] = find_profile(name)
-            except ConfigError as exc:
-                self.error(key, str(exc))
-                self.profiles[name] = None
-        profile = self.profiles[name]
-        if profile is None:
-            return None
-        if profile.language != lang:
-            self.error(
-                key,
-                f"profile {profile.name!r} speaks {profile.language!r}, the script is in {lang!r}",
-            )
-            return None
-        return name
-
-    def _avatar(self, text: str, key: str) -> str | None:
-        bundled = "/" not in text and (avatars_dir() / text / MANIFEST).is_file()
-        name = text if bundled else str(self._place(text))
-        if name not in self.packs:
-            try:
-                load_pack(name)
-                self.packs[name] = True
-            except AvatarError as exc:
-                self.error(key, str(exc))
-                self.packs[name] = False
-        return name if self.packs[name] else None
-
-    def _writer(self, spec: str, model: str, style: str) -> str | None:
-        """What is wrong with the writer spec, or None."""
-        # Imported here: hostcast.cli loads every command, and they load the broadcast stack.
-        from hostcast.cli.writer_choice import parse_writer
-
-        kind, sep, target = spec.partition(":")
-        if kind == "transformers" and target and not Path(target).expanduser().is_absolute():
-            spec = f"{kind}{sep}{self._place(target)}"
-        try:
-            parse_writer(spec, model=model, style=style if style in STYLES else "energetic")
-        except ValueError as exc:
-            return str(exc).replace("--model NAME", "model = NAME")
-        return None
 
     def _check_lineup(self, lineup: Lineup, programme: Programme, where: str) -> None:
         loaded = self.catalogs.get(programme.catalog)

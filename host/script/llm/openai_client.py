@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -45,7 +44,7 @@ class OpenAIChat:
         base_url: str,
         model: str,
         *,
-        api_key_env: str | None = None,
+        api_key: str | None = None,
         timeout: float = 10.0,
         retries: int = 2,
         backoff: float = 0.2,
@@ -60,11 +59,7 @@ class OpenAIChat:
         root = base_url.rstrip("/")
         self.url = root + ("/chat/completions" if root.endswith("/v1") else "/v1/chat/completions")
         self.model = model
-        self._api_key = ""
-        if api_key_env:
-            self._api_key = os.environ.get(api_key_env, "")
-            if not self._api_key:
-                raise ConfigError(f"environment variable {api_key_env} (the LLM API key) is unset")
+        self._api_key = api_key or ""  # read from the environment by the application
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff

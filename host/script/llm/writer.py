@@ -21,8 +21,8 @@ from host.script.llm.cache import PitchCache
 from host.script.llm.openai_client import ChatModel, ModelNotReady
 from host.script.llm.parse import parse_lines
 from host.script.prose import WORD, sentence_reason
-from host.script.template_writer import TemplateWriter, kind_applies, utc_now
-from host.script.writer import KINDS, PRODUCT_KINDS
+from host.script.template_writer import kind_applies, utc_now
+from host.script.writer import KINDS, PRODUCT_KINDS, ScriptWriter
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +72,16 @@ class _Refused(Exception):
 
 
 class LlmWriter:
-    """Writes with a chat model under a deadline; every line it returns passed `check`."""
+    """Writes with a chat model under a deadline; every line it returns passed `check`.
+
+    A kind the model cannot write in time, or writes wrong twice, comes from `fallback`,
+    the next writer of the show's chain (the templates), checked the same way.
+    """
 
     def __init__(
         self,
         client: ChatModel,
-        fallback: TemplateWriter,
+        fallback: ScriptWriter,
         check: LineCheck,
         *,
         deadline: float = 2.0,

@@ -25,8 +25,13 @@ class WriterChoice:
         return self.kind != "template"
 
 
-def parse_writer(spec: str, *, model: str = "", style: str = "energetic") -> WriterChoice:
-    """The writer `spec` names; ValueError says what is wrong with it."""
+def parse_writer(
+    spec: str, *, model: str = "", style: str = "energetic", model_key: str = "--model NAME"
+) -> WriterChoice:
+    """The writer `spec` names; ValueError says what is wrong with it.
+
+    `model_key` is how a message asks for the model's name: by its flag or its config key.
+    """
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r} (known: {', '.join(STYLES)})")
     kind, sep, target = spec.strip().partition(":")
@@ -49,5 +54,5 @@ def parse_writer(spec: str, *, model: str = "", style: str = "energetic") -> Wri
     if not target.startswith(("http://", "https://")):
         raise ValueError(f"openai writer URL must start with http:// or https://, got {target!r}")
     if not model:
-        raise ValueError("the openai writer needs --model NAME (the model the server serves)")
+        raise ValueError(f"the openai writer needs {model_key} (the model the server serves)")
     return WriterChoice(kind, target, model, style)

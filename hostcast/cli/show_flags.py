@@ -1,0 +1,95 @@
+"""The flags that say what a show pitches and how it looks and sounds, read as a channel's keys are.
+
+`render`, `stream` and `script` add these flags; `read_show` checks them with the same
+`ProgrammeReader` and settings table the daemon's config reader uses, and reports every
+problem at once, each naming its flag.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from host.catalog import CatalogLoad
+from host.errors import ConfigError
+from host.script.llm.prompt import STYLES
+from hostcast.cli.options import moment
+from hostcast.cli.show import ShowOptions
+from hostcast.programme import Programme
+from hostcast.programme_reader import ProgrammeReader
+from hostcast.show_settings import KEYS, SETTINGS, ShowSettings, add_flags, read_settings
+from hostcast.writer_choice import WRITER_HELP
+
+LOOK_AND_SOUND = ("size", "fps", "seed", "currency", "fallback_voice", "preset")
+WRITER_SETTINGS = ("api_key_env", "llm_deadline", "pitch_cache", "audit_log")
+LIVE_SETTINGS = ("lookahead", "barge_in")  # flags of `stream` only: a render has no viewers
+
+
+def add_show_flags(parser: argparse.ArgumentParser, *, live: bool = False) -> None:
+    """The flags of a show's programme and settings; `live` adds those only a stream has."""
+    parser.add_argument("--lang", help="fr or en (default: the catalog's language, else en)")
+    parser.add_argument("--voice", help="voice profile name in voices/ or a .toml path")
+    parser.add_argument(
+        "--avatar",
+        help="avatar pack in avatars/ (default) or a path; or neural:FOLDER, a folder with "
+        "photo.png, photo.toml (face and mouth boxes) and lipsync.pt (needs hostcast[neural])",
+    )
+    parser.add_argument("--at", metavar="ISO_TIME", help="judge sales at this time (now)")
+    add_flags(parser, LOOK_AND_SOUND + (LIVE_SETTINGS if live else ()))
+    add_writer_flags(parser)
+
+
+def add_writer_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("pitch writer")
+    group.add_argument("--writer", metavar="SPEC", help=WRITER_HELP)
+    group.add_argument("--model", help="model name for --writer openai:URL")
+    group.add_argument(
+        "--style", help=f"how the model speaks: {', '.join(sorted(STYLES))} (energetic)"
+    )
+    add_flags(group, WRITER_SETTINGS)
+
+
+def read_show(
+    args: argparse.Namespace, catalog: str, *, orderable_needed: bool = True
+) -> tuple[Programme, ShowSettings, CatalogLoad]:
+    """The programme and settings the flags give (`catalog` is the catalog's path as given),
+    with the catalog as loaded; ConfigError naming every flag that is wrong. Flags the
+    command does not have take their defaults."""
+    given = vars(args)
+    settings, problems = read_settings(
+        {key: given.get(key) for key in KEYS}, lambda setting: setting.flag
+    )
+
+    def report(key: str, problem: str) -> None:
+        problems.append(f"{key}: {problem}")
+
+    reader = ProgrammeReader(report)
+    values: dict[str, Any] = {key: given.get(key) for key in ("lang", "voice", "avatar",
+                                                               "style", "writer", "model")}
+    values["catalog"] = catalog
+    programme = reader.read(
+        values, lambda key: "--" + key, orderable_needed=orderable_needed,
+        currency=settings.currency, fallback_voices=settings.fallback_voice or (),
+    )
+    if problems or programme is None:
+        raise ConfigError("; ".join(problems) or "the show's options are wrong")
+    loaded = reader.catalogs[programme.catalog]
+    assert loaded is not None
+    return programme, settings, loaded
+
+
+def show_options(
+    args: argparse.Namespace, **extra: Any
+) -> tuple[ShowOptions, ShowSettings, CatalogLoad]:
+    """The show the flags describe, with its settings and catalog; its API key is taken from
+    the environment `main` read (`args.env`); `extra` as for `ShowOptions.of`."""
+    programme, settings, loaded = read_show(args, args.catalog)
+    at = moment(args.at) if args.at else None
+    try:
+        opts = ShowOptions.of(programme, settings, args.env, at=at, **extra)
+    except ValueError as exc:
+        raise ConfigError(f"--api-key-env: {exc}") from None
+    return opts, settings, loaded
+
+
+assert set(WRITER_SETTINGS + LOOK_AND_SOUND + LIVE_SETTINGS) == {s.key for s in SETTINGS}

@@ -1,0 +1,193 @@
+"""Programmes read from flags or keys, each value checked in one place.
+
+`hostcast render|stream` read a programme from their flags, and the daemon from a
+channel's keys and each of its slots; both go through `ProgrammeReader`, so a problem
+names the flag (`--voice: ...`) or the key (`hostcast.toml: channel[shop].slot[night].voice:
+...`) with the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from host.avatar.pack import MANIFEST, load_pack
+from host.catalog import CatalogLoad, load_catalog
+from host.errors import AvatarError, CatalogError, ConfigError
+from host.paths import avatars_dir, shown
+from host.voice.profile import VoiceProfile, find_profile
+from hostcast.programme import NEURAL, PROGRAMME_KEYS, Programme
+from hostcast.show_settings import show_language
+from hostcast.writer_choice import WriterChoice, parse_writer
+
+
+def voice_profile(name: str, lang: str) -> VoiceProfile:
+    """The profile `name` names, if it speaks `lang`; ConfigError or ValueError says why not."""
+    profile = find_profile(name)
+    if profile.language != lang:
+        raise ValueError(
+            f"profile {profile.name!r} speaks {profile.language!r}, the script is in {lang!r}"
+        )
+    return profile
+
+
+class ProgrammeReader:
+    """Checks programmes, collecting every problem instead of stopping at the first.
+
+    `report(key, problem)` hears each problem with the flag or key it is about; `place`
+    turns a path as the user wrote it into the path it means (relative to the working
+    folder for flags, to the config file's folder for keys). Each catalog, voice profile
+    and avatar pack is read once, however many programmes name it; `catalogs` keeps what
+    was loaded (None for a catalog that failed).
+    """
+
+    def __init__(
+        self,
+        report: Callable[[str, str], None],
+        place: Callable[[str], Path] = lambda text: Path(text).expanduser(),
+    ) -> None:
+        self.report = report
+        self.place = place
+        self.catalogs: dict[Path, CatalogLoad | None] = {}
+        self.named_at: dict[Path, str] = {}  # the flag or key that first named each catalog
+        self._currency: dict[Path, str | None] = {}  # each catalog's currency for bare prices
+        self._profiles: dict[str, VoiceProfile | None] = {}
+        self._packs: dict[str, bool] = {}
+
+    def read(
+        self,
+        values: Mapping[str, object],
+        key_of: Callable[[str], str],
+        *,
+        orderable_needed: bool,
+        currency: str | None = None,
+        fallback_voices: tuple[str, ...] = (),
+    ) -> Programme | None:
+        """The programme `values` (keys of PROGRAMME_KEYS; absent: the default) describe.
+
+        `key_of(name)` is how a problem names the value: its flag or its key path. With
+        `orderable_needed`, a catalog with nothing to order is a problem (a slot's catalog
+        may be sold out now and restocked before it airs). `currency` is that of the
+        catalog's prices written without one; each of `fallback_voices` (the show's
+        `fallback_voice` setting) must speak the programme's language too.
+        """
+        texts: dict[str, str] = {}
+        bad = False
+        for key in PROGRAMME_KEYS:
+            value = values.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, str) or not value.strip():
+                self.report(key_of(key), f"must be a non-empty string, got {value!r}")
+                bad = True
+                continue
+            texts[key] = value.strip()
+        if "catalog" not in texts:
+            if not bad:
+                self.report(key_of("catalog"), "missing: the catalog file to pitch from")
+            return None
+        catalog = self.place(texts["catalog"])
+        loaded = self.catalog(
+            catalog, key_of("catalog"), orderable_needed=orderable_needed, currency=currency
+        )
+        lang = self._lang(texts.get("lang"), key_of("lang"), loaded)
+        writer = self._writer(texts, key_of)
+        voice = self._voice(texts.get("voice"), key_of("voice"), lang)
+        behind = [self._voice(name, key_of("fallback_voice"), lang) for name in fallback_voices]
+        bad = bad or None in behind
+        avatar = self._avatar(texts.get("avatar", "default"), key_of("avatar"))
+        if bad or loaded is None or lang is None or voice is None or avatar is None \
+                or writer is None:
+            return None
+        return Programme(catalog, lang, voice, avatar, writer)
+
+    def catalog(
+        self, path: Path, key: str, *, orderable_needed: bool, currency: str | None = None
+    ) -> CatalogLoad | None:
+        if path not in self.catalogs:
+            try:
+                loaded: CatalogLoad | None = load_catalog(path, default_currency=currency)
+            except CatalogError as exc:
+                self.report(key, str(exc))
+                loaded = None
+            self.catalogs[path] = loaded
+            self.named_at[path] = key
+            self._currency[path] = currency
+        elif self._currency[path] != currency:
+            self.report(key, f"{shown(path)} is read with currency {self._currency[path]} "
+                        f"elsewhere, here with {currency}: one catalog, one currency")
+            return None
+        loaded = self.catalogs[path]
+        if orderable_needed and loaded and not any(p.orderable for p in loaded.products):
+            self.report(key, f"{shown(path)}: no product can be ordered, nothing to pitch")
+        return loaded
+
+    def _lang(self, text: str | None, key: str, loaded: CatalogLoad | None) -> str | None:
+        try:
+            return show_language(text, loaded.products if loaded else ())
+        except ValueError as exc:
+            self.report(key, str(exc))
+            return None
+
+    def _voice(self, text: str | None, key: str, lang: str | None) -> str | None:
+        if lang is None:
+            return None
+        name = text or lang
+        if name.endswith(".toml") or "/" in name or "\\" in name:
+            name = str(self.place(name))
+        if name not in self._profiles:
+            try:
+                self._profiles[name] = find_profile(name)
+            except ConfigError as exc:
+                self.report(key, str(exc))
+                self._profiles[name] = None
+        profile = self._profiles[name]
+        if profile is None:
+            return None
+        if profile.language != lang:
+            self.report(
+                key,
+                f"profile {profile.name!r} speaks {profile.language!r}, the script is in {lang!r}",
+            )
+            return None
+        return name
+
+    def _avatar(self, text: str, key: str) -> str | None:
+        if text.startswith(NEURAL):
+            folder = self.place(text.removeprefix(NEURAL))
+            if not folder.is_dir():
+                self.report(key, f"neural avatar folder not found: {shown(folder)}")
+                return None
+            return NEURAL + str(folder)
+        # A bare word is a bundled pack's name, unless a folder of that name is there.
+        bare = "/" not in text and "\\" not in text
+        by_name = bare and ((avatars_dir() / text / MANIFEST).is_file()
+                            or not self.place(text).exists())
+        name = text if by_name else str(self.place(text))
+        if name not in self._packs:
+            try:
+                load_pack(name)
+                self._packs[name] = True
+            except AvatarError as exc:
+                self.report(key, str(exc))
+                self._packs[name] = False
+        return name if self._packs[name] else None
+
+    def _writer(
+        self, texts: Mapping[str, str], key_of: Callable[[str], str]
+    ) -> WriterChoice | None:
+        spec = texts.get("writer", "template")
+        kind, sep, target = spec.partition(":")
+        if kind == "transformers" and target:
+            spec = f"{kind}{sep}{self.place(target)}"
+        model_key = key_of("model")
+        try:
+            return parse_writer(
+                spec, model=texts.get("model", ""), style=texts.get("style", "energetic"),
+                model_key=f"{model_key} NAME" if model_key.startswith("--") else
+                f"{model_key} = NAME",
+            )
+        except ValueError as exc:
+            what = "style" if str(exc).startswith("unknown style") else "writer"
+            self.report(key_of(what), str(exc))
+            return None
