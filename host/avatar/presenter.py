@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +29,7 @@ _VERTICAL = 0.5  # the head nods less than it sways
 # A blink: half closed, closed, half closed, as fractions of its duration.
 _BLINK_CLOSED = (0.3, 0.65)
 _MIN_HEIGHT = 16
+BASES_KEPT = 24  # back+body+head pictures kept, one per head and body offset (~1 MB each)
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,9 @@ class Presenter:
         if self._body.y + body.height >= height:
             self._body_edge = body.crop((0, body.height - 1, body.width, body.height))
         self._shared = _shares_memory()
+        self._patches = (_union(self._eyes.values()), _union(self._mouths.values()))
+        self._bases: OrderedDict[tuple[int, int, int], npt.NDArray[np.uint8]] = OrderedDict()
+        self._bases_lock = threading.Lock()  # the producer and the playout both draw
         motion = pack.motion
         low, high = motion.blink_interval
         self._blink_every = (low + high) / 2
@@ -89,6 +96,20 @@ class Presenter:
     def size(self) -> tuple[int, int]:
         """(width, height) of every frame, both even."""
         return self._size
+
+    def base_key(self, pose: Pose) -> tuple[int, int, int]:
+        """Poses with one key look alike but inside `patch_boxes`: their eyes and mouth."""
+        return (pose.head_dx, pose.head_dy, pose.body_dy)
+
+    def draw_base(self, key: tuple[int, int, int]) -> npt.NDArray[np.uint8]:
+        """The (read-only) RGBA of every pose of `key` without its eyes and mouth."""
+        return self._base(*key)
+
+    def patch_boxes(self, pose: Pose) -> tuple[tuple[int, int, int, int], ...]:
+        """(x, y, width, height) boxes, in output pixels, outside which `draw(pose)` equals
+        `draw_base(base_key(pose))`: wherever any eyes or any mouth can be drawn."""
+        dx, dy = pose.head_dx, pose.body_dy + pose.head_dy
+        return tuple((x + dx, y + dy, w, h) for x, y, w, h in self._patches)
 
     def mouth_box(self) -> tuple[int, int, int, int]:
         """(x, y, width, height) of the mouth in output pixels, with every offset at zero."""
@@ -124,18 +145,42 @@ class Presenter:
         mouth = self._mouths.get(pose.mouth)
         if eyes is None or mouth is None:
             raise AvatarError(f"cannot draw {pose}: eyes are {EYES}, mouths are {VISEMES}")
-        pixels = np.zeros((self._size[1], self._size[0], 4), np.uint8)
-        frame = _over(pixels) if self._shared else Image.new("RGBA", self._size)
         hx, hy = pose.head_dx, pose.body_dy + pose.head_dy
-        if self._back is not None:
-            _paste(frame, self._back, hx, hy, over=False)
-        _paste(frame, self._body, 0, pose.body_dy, over=self._back is not None)
-        if pose.body_dy < 0 and self._body_edge is not None:
-            edge = self._body_edge.resize((self._body_edge.width, -pose.body_dy))
-            frame.alpha_composite(edge, (self._body.x, self._size[1] + pose.body_dy))
-        for layer in (self._head, eyes, mouth):
+        pixels = self._base(pose.head_dx, pose.head_dy, pose.body_dy).copy()
+        frame = _over(pixels) if self._shared else Image.fromarray(pixels, "RGBA")
+        for layer in (eyes, mouth):  # small boxes: the big layers come from the base
             _paste(frame, layer, hx, hy)
         return pixels if self._shared else np.array(frame)
+
+    def _base(self, head_dx: int, head_dy: int, body_dy: int) -> npt.NDArray[np.uint8]:
+        """Back, body and head at these offsets, kept for the next poses that share them.
+
+        Most of a pose's pixels are these three big layers, and the offsets move slowly, so
+        a new pose usually needs only its eyes and mouth drawn over a base it has already.
+        """
+        key = (head_dx, head_dy, body_dy)
+        with self._bases_lock:
+            base = self._bases.get(key)
+            if base is not None:
+                self._bases.move_to_end(key)
+                return base
+        pixels = np.zeros((self._size[1], self._size[0], 4), np.uint8)
+        frame = _over(pixels) if self._shared else Image.new("RGBA", self._size)
+        hy = body_dy + head_dy
+        if self._back is not None:
+            _paste(frame, self._back, head_dx, hy, over=False)
+        _paste(frame, self._body, 0, body_dy, over=self._back is not None)
+        if body_dy < 0 and self._body_edge is not None:
+            edge = self._body_edge.resize((self._body_edge.width, -body_dy))
+            frame.alpha_composite(edge, (self._body.x, self._size[1] + body_dy))
+        _paste(frame, self._head, head_dx, hy)
+        base = pixels if self._shared else np.array(frame)
+        base.flags.writeable = False
+        with self._bases_lock:
+            self._bases[key] = base
+            while len(self._bases) > BASES_KEPT:
+                self._bases.popitem(last=False)
+        return base
 
     def frame(self, t: float, viseme: str, talking: bool) -> npt.NDArray[np.uint8]:
         """The presenter at `t` seconds: draw(pose(t, viseme, talking))."""
@@ -176,6 +221,14 @@ def _unit(seed: int, stream: int, k: int) -> float:
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
     return (z ^ (z >> 31)) / 2.0**64
+
+
+def _union(layers: Iterable[_Placed]) -> tuple[int, int, int, int]:
+    """The box around every layer's box."""
+    boxes = [layer.box for layer in layers]
+    left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    right, bottom = max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes)
+    return (left, top, right - left, bottom - top)
 
 
 def _paste(frame: Image.Image, layer: _Placed, dx: int, dy: int, over: bool = True) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from av.video.reformatter import VideoReformatter
@@ -28,6 +29,19 @@ def _even_up(v: int) -> int:
 
 
 MAX_PLACEMENTS = 4  # presenter picture sizes remembered: the avatar's, a neural head's, ...
+BASES_KEPT = 24  # a layered avatar's bases, as yuv420p over the backdrop
+
+
+@runtime_checkable
+class LayeredAvatar(Avatar, Protocol):
+    """An avatar whose poses share bases: poses of one `base_key` differ only inside their
+    `patch_boxes`, so a new pose costs its patches, not a whole picture."""
+
+    def base_key(self, pose: Pose) -> Hashable: ...
+
+    def draw_base(self, key: Any) -> Pixels: ...  # (height, width, 4) RGBA
+
+    def patch_boxes(self, pose: Pose) -> tuple[tuple[int, int, int, int], ...]: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,6 +76,9 @@ class Compositor:
         # One swscale context per picture size: each is set up once, not once per picture.
         self._presenter_sws = VideoReformatter()
         self._picture_sws = VideoReformatter()
+        self._patch_sws: dict[tuple[int, ...], VideoReformatter] = {}
+        self._bases: PictureCache[Hashable] = PictureCache(BASES_KEPT)
+        self._layered = isinstance(avatar, LayeredAvatar)  # asked once: the check is slow
         # Captions are also drawn ahead of air in the producer's thread: one context each.
         self._caption_sws = threading.local()
 
@@ -124,11 +141,13 @@ class Compositor:
             self._presenters.get(pose, self._draw_presenter)
 
     def cache_stats(self) -> dict[str, CacheStats]:
-        """Hits, misses, entries and bytes of the background, presenter and caption caches."""
+        """Hits, misses, entries and bytes of the background, presenter, caption and presenter
+        base caches."""
         return {
             "background": self._backgrounds.stats(),
             "presenter": self._presenters.stats(),
             "caption": self._captions.stats(),
+            "presenter_base": self._bases.stats(),
         }
 
     def _draw_background(self, overlay: OverlayState) -> Pixels:
@@ -170,13 +189,45 @@ class Compositor:
         return place
 
     def _draw_presenter(self, pose: Pose) -> Pixels:
-        rgba = self.avatar.draw(pose)
+        rgba = self._checked(self.avatar.draw(pose))
+        if not self._layered:
+            return self._presenter_yuv(rgba, self._avatar, self._presenter_sws)
+        assert isinstance(self.avatar, LayeredAvatar)
+        # A new pose of a layered avatar is its base, converted once per base, with only
+        # its eyes and mouth converted anew: a tenth of the pixels of the whole picture.
+        key = self.avatar.base_key(pose)
+        base = self._bases.get(key, self._draw_base)
+        out = base.copy()
+        place = self._avatar
+        left, top = place.x - place.rect.x, place.y - place.rect.y
+        for x, y, w, h in self.avatar.patch_boxes(pose):
+            x0, y0 = _even_down(max(0, left + x)), _even_down(max(0, top + y))
+            x1 = min(place.rect.w, _even_up(left + x + w))
+            y1 = min(place.rect.h, _even_up(top + y + h))
+            if x1 <= x0 or y1 <= y0:
+                continue
+            out_box = Box(place.rect.x + x0, place.rect.y + y0, x1 - x0, y1 - y0)
+            under = backdrop(self.layout)[out_box.y : out_box.bottom, out_box.x : out_box.right]
+            ax0, ay0 = max(0, x0 - left), max(0, y0 - top)  # the same pixels in the avatar's
+            ax1, ay1 = x1 - left, y1 - top
+            clip = None if place.clip is None else place.clip[ay0:ay1, ax0:ax1]
+            patch = over(under, rgba[ay0:ay1, ax0:ax1], (ax0 + left - x0, ay0 + top - y0), clip)
+            sws = self._patch_sws.setdefault(patch.shape[:2], VideoReformatter())
+            paste(out, rgb_to_yuv420(patch, sws), x0, y0)
+        return out
+
+    def _draw_base(self, key: Hashable) -> Pixels:
+        assert self._layered
+        rgba = self._checked(self.avatar.draw_base(key))  # type: ignore[attr-defined]
+        return self._presenter_yuv(rgba, self._avatar, self._presenter_sws)
+
+    def _checked(self, rgba: Pixels) -> Pixels:
         aw, ah = self.avatar.size
         if rgba.shape != (ah, aw, 4) or rgba.dtype != np.uint8:
             raise ValueError(
                 f"avatar drew {rgba.shape} {rgba.dtype}, expected ({ah}, {aw}, 4) uint8 RGBA"
             )
-        return self._presenter_yuv(rgba, self._avatar, self._presenter_sws)
+        return rgba
 
     def _presenter_yuv(
         self, rgba: Pixels, place: _Placement, sws: VideoReformatter
