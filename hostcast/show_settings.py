@@ -20,7 +20,6 @@ from babel.numbers import list_currencies
 
 from host.catalog.model import Product
 from host.compose.layout import layout_for
-from host.errors import ConfigError
 from host.script import spoken
 
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
@@ -211,15 +210,6 @@ def add_flags(parser: Any, keys: tuple[str, ...]) -> None:
     for setting in SETTINGS:
         if setting.key in keys:
             parser.add_argument(setting.flag, metavar=setting.metavar, help=setting.help)
-
-
-def settings_from_args(args: Any) -> ShowSettings:
-    """The settings given as flags (argparse's namespace); ConfigError naming each flag."""
-    values = {key: getattr(args, key, None) for key in KEYS}
-    settings, problems = read_settings(values, lambda setting: setting.flag)
-    if problems:
-        raise ConfigError("; ".join(problems))
-    return settings
 
 
 def show_language(requested: str | None, products: Sequence[Product]) -> str:

@@ -17,7 +17,7 @@ from hostcast.daemon.programmes import ProgrammeShows
 from hostcast.environment import Environment
 from hostcast.programme import PROGRAMME_KEYS
 from hostcast.schedule import InvalidConfigError, load_config
-from hostcast.show_settings import SETTINGS, ShowSettings, settings_from_args
+from hostcast.show_settings import SETTINGS, ShowSettings
 from hostcast.writer_choice import WriterChoice
 
 NOW = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
@@ -131,9 +131,12 @@ def test_a_bad_value_gets_one_message_named_by_its_flag_or_its_key(
 
 
 def test_every_bad_flag_is_named_at_once() -> None:
-    args = argparse.Namespace(preset="turbo", llm_deadline="0")
-    with pytest.raises(ConfigError, match=r"--preset: 'turbo' .*; --llm-deadline: between"):
-        settings_from_args(args)
+    args = build_parser("render").parse_args(
+        ["render", "--catalog", str(FR), "--out", "x.mp4", "--preset", "turbo",
+         "--llm-deadline", "0", "--voice", "en"])
+    with pytest.raises(ConfigError, match=r"--preset: 'turbo' .*; --llm-deadline: between .*; "
+                       r"--voice: profile 'en' speaks 'en'"):
+        read_show(args, args.catalog)
 
 
 def test_the_api_key_comes_from_the_environment_read_at_the_edge() -> None:

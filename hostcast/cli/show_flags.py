@@ -15,7 +15,7 @@ from host.errors import ConfigError
 from host.script.llm.prompt import STYLES
 from hostcast.cli.options import moment
 from hostcast.cli.show import ShowOptions
-from hostcast.programme import Programme
+from hostcast.programme import PROGRAMME_KEYS, Programme
 from hostcast.programme_reader import ProgrammeReader
 from hostcast.show_settings import KEYS, SETTINGS, ShowSettings, add_flags, read_settings
 from hostcast.writer_choice import WRITER_HELP
@@ -64,9 +64,8 @@ def read_show(
         problems.append(f"{key}: {problem}")
 
     reader = ProgrammeReader(report)
-    values: dict[str, Any] = {key: given.get(key) for key in ("lang", "voice", "avatar",
-                                                               "style", "writer", "model")}
-    values["catalog"] = catalog
+    values: dict[str, Any] = {key: given.get(key) for key in PROGRAMME_KEYS}
+    values["catalog"] = catalog  # `--catalog`, or `script`'s positional CATALOG
     programme = reader.read(
         values, lambda key: "--" + key, orderable_needed=orderable_needed,
         currency=settings.currency, fallback_voices=settings.fallback_voice or (),
