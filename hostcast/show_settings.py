@@ -47,6 +47,7 @@ class ShowSettings:
     audit_log: Path | None = None  # JSON lines of every line the guard refused
     lookahead: float = 30.0  # seconds of lines prepared ahead of air
     barge_in: str = "word"  # where a viewer's answer cuts in
+    chat_feed: Path | None = None  # viewers' comments as JSON lines, from a file or a FIFO
 
 
 def _size(value: object) -> tuple[int, int]:
@@ -172,6 +173,9 @@ SETTINGS = (
     Setting("barge_in", _barge_in, "MODE",
             "where a viewer's answer cuts in: at the next word (default) or sentence end of "
             "the line airing, or after it (next)"),
+    Setting("chat_feed", _path, "PATH",
+            'viewers\' comments from a JSON-lines file or FIFO: one {"name": ..., "text": ...} '
+            "a line"),
 )
 KEYS = tuple(setting.key for setting in SETTINGS)
 assert tuple(f.name for f in fields(ShowSettings)) == KEYS

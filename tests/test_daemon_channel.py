@@ -225,12 +225,13 @@ def test_a_slot_asking_another_avatar_is_refused_naming_the_key(tmp_path: Path) 
 # -- real time -------------------------------------------------------------------------------
 
 
-def live_config(folder: Path, *, broken: bool = False) -> Path:
+def live_config(folder: Path, *, broken: bool = False, chat: bool = False) -> Path:
     catalog(folder / "home.json", "catalog.en.json", HOME)
     path = folder / "hostcast.toml"
     path.write_text(
         '[daemon]\nstate = "state.sqlite"\n\n'
         '[[channel]]\nname = "live"\ncatalog = "home.json"\nsize = "180x320"\n'
+        + ('chat_feed = "comments.jsonl"\n' if chat else "")
         + ("unknown_key = 1\n" if broken else "")
         + '\n[channel.outputs]\nrecord = "rec"\nroll_minutes = 10\n'
     )
@@ -280,13 +281,17 @@ def run_for(path: Path, seconds: float, during: Any = None, *, to_a_product: boo
 
 
 def test_a_real_time_run_logs_what_aired_and_refuses_a_broken_reload(tmp_path: Path) -> None:
-    path = live_config(tmp_path)
+    path = live_config(tmp_path, chat=True)
+    (tmp_path / "comments.jsonl").write_text("")
     good = path.read_text()
     broken_at: list[float] = []
 
     def break_config(elapsed: float) -> None:
+        if elapsed > 1.5 and not (tmp_path / "comments.jsonl").stat().st_size:
+            with (tmp_path / "comments.jsonl").open("a") as comments:  # the channel's chat_feed
+                comments.write('{"name": "Ana", "text": "How much is the honey?"}\n')
         if elapsed > 4 and not broken_at:
-            live_config(tmp_path, broken=True)
+            live_config(tmp_path, broken=True, chat=True)
             broken_at.append(elapsed)
 
     run = run_for(path, 13, break_config)
@@ -304,6 +309,9 @@ def test_a_real_time_run_logs_what_aired_and_refuses_a_broken_reload(tmp_path: P
     refused = next(n for n, s in enumerate(status) if s["config_error"])
     assert status[-1]["segments"] > status[refused]["segments"]
     assert path.read_text() != good
+    # The viewer's question from the channel's chat_feed was answered on air, with the price.
+    answers = [s for s in run.aired if s.kind == "answer"]
+    assert answers and "twelve euros fifty" in answers[0].text, [s.text for s in run.aired]
 
     with StateStore.open(tmp_path / "state.sqlite") as store:
         entries = store.as_run("live")

@@ -61,6 +61,7 @@ pitch_cache = "state/pitches.sqlite"
 audit_log = "state/refused.jsonl"
 lookahead = 12
 barge_in = "sentence"
+chat_feed = "comments.jsonl"
 """, encoding="utf-8")
     config = load_config(path, now=NOW)
     (channel,) = config.channels
@@ -69,6 +70,7 @@ barge_in = "sentence"
         fallback_voice=("fr",), preset="ultrafast", llm_deadline=1.5, api_key_env="SHOP_LLM_KEY",
         pitch_cache=tmp_path / "state" / "pitches.sqlite",
         audit_log=tmp_path / "state" / "refused.jsonl", lookahead=12.0, barge_in="sentence",
+        chat_feed=tmp_path / "comments.jsonl",
     )
     assert (channel.size, channel.fps) == ((360, 640), 25)
     shows = ProgrammeShows(channel, config, clock=lambda: NOW)

@@ -22,7 +22,7 @@ from hostcast.writer_choice import WRITER_HELP
 
 LOOK_AND_SOUND = ("size", "fps", "seed", "currency", "fallback_voice", "preset")
 WRITER_SETTINGS = ("api_key_env", "llm_deadline", "pitch_cache", "audit_log")
-LIVE_SETTINGS = ("lookahead", "barge_in")  # flags of `stream` only: a render has no viewers
+LIVE_SETTINGS = ("lookahead", "barge_in", "chat_feed")  # `stream` only: a render has no viewers
 
 
 def add_show_flags(parser: argparse.ArgumentParser, *, live: bool = False) -> None:

@@ -64,11 +64,6 @@ def register(commands: Any) -> None:
         "--allow-remote", action="store_true",
         help="let --preview bind a non-loopback address (controls still need the token)",
     )
-    stream.add_argument(
-        "--chat-feed", type=Path, metavar="PATH",
-        help='viewers\' comments from a JSON-lines file or FIFO: one {"name": ..., "text": ...} '
-        "a line",
-    )
     add_show_flags(stream, live=True)
     stream.set_defaults(run=run_stream)
 
@@ -113,7 +108,7 @@ def run_stream(args: argparse.Namespace) -> int:
     outputs = _outputs(args)
     opts, settings, loaded = show_options(args)
     show = Show.open(opts, loaded=loaded)
-    feed = JsonLinesFeed(args.chat_feed) if args.chat_feed is not None else None
+    feed = JsonLinesFeed(settings.chat_feed) if settings.chat_feed is not None else None
     try:
         live = LiveShow(show, Steering(), barge_in=settings.barge_in)
         on_air = OnAir(
@@ -136,7 +131,9 @@ def run_stream(args: argparse.Namespace) -> int:
                 try:
                     feed.start(live.ask)
                 except OSError as exc:
-                    raise ConfigError(f"--chat-feed: cannot read {args.chat_feed}: {exc}") from None
+                    raise ConfigError(
+                        f"--chat-feed: cannot read {settings.chat_feed}: {exc}"
+                    ) from None
             on_air.run(args.status_every, lambda: _print_status(on_air))
         finally:
             if feed is not None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from host.catalog.model import Product
+from host.chat.connector import JsonLinesFeed
 from host.errors import ConfigError, StateError
 from host.paths import shown
 from host.script.running_order import SHOW_INTERVAL
@@ -138,6 +139,7 @@ class ChannelRunner:
                 self.shows.main, Steering(), products=self._products, slot=self._slot,
                 barge_in=channel.settings.barge_in,
             )
+            self.live = live
             self._on_air = OnAir(
                 self.shows.main, channel.outputs, lookahead=lookahead or channel.settings.lookahead,
                 segments=self.feed.segments, on_segment=self._aired,
@@ -199,6 +201,7 @@ class ChannelRunner:
         self._on_aired = on_aired
         on_air = self.on_air
         outputs = self.config.channel(self.name).outputs
+        feed: JsonLinesFeed | None = None
         try:
             try:
                 on_air.start()
@@ -211,6 +214,7 @@ class ChannelRunner:
             if on_air.server is not None:
                 print(f"channel {self.name}: preview {on_air.server.url}  (operator token: "
                       f"{on_air.token})", file=sys.stderr, flush=True)
+            feed = self._chat_feed()
             self._signals()
             log.info("channel %s on air", self.name)
             ticks = 0
@@ -227,12 +231,28 @@ class ChannelRunner:
 
             on_air.run(STATUS_EVERY, tick)
         finally:
+            if feed is not None:
+                feed.stop()
             on_air.close()
             self.as_run.close()
             self._print_status(out)
             self.shows.close()
             self.store.close()
         return self.exit_code
+
+    def _chat_feed(self) -> JsonLinesFeed | None:
+        """The channel's `chat_feed`, followed into its live show's questions, if it has one."""
+        path = self.config.channel(self.name).settings.chat_feed
+        if path is None:
+            return None
+        feed = JsonLinesFeed(path)
+        try:
+            feed.start(self.live.ask)
+        except OSError as exc:
+            raise ConfigError(
+                f"{shown(self.path)}: channel[{self.name}].chat_feed: cannot read {path}: {exc}"
+            ) from None
+        return feed
 
     def _signals(self) -> None:
         if threading.current_thread() is not threading.main_thread():
