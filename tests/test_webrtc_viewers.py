@@ -67,6 +67,9 @@ def test_twenty_viewers_share_one_h264_and_one_opus_encode(
             clients = [ViewerClient(preview.url) for _ in range(20)]
             await asyncio.gather(*(c.connect(session) for c in clients))
             everyone = await _until(lambda: all(_watching(c) for c in clients), 12)
+            # The beep comes once a cycle: a viewer whose audio began just now may not have
+            # had one yet, so its ears get a few seconds more than its first frames.
+            await _until(lambda: all(c.audio_peak >= 1000 for c in clients), 5)
             seen = {
                 "everyone": everyone,
                 "frames": [(c.video_frames, c.audio_frames) for c in clients],
