@@ -24,11 +24,16 @@ from hostcast.writer_choice import WriterChoice, parse_writer
 def voice_profile(name: str, lang: str) -> VoiceProfile:
     """The profile `name` names, if it speaks `lang`; ConfigError or ValueError says why not."""
     profile = find_profile(name)
-    if profile.language != lang:
-        raise ValueError(
-            f"profile {profile.name!r} speaks {profile.language!r}, the script is in {lang!r}"
-        )
+    problem = _language_problem(profile, lang)
+    if problem:
+        raise ValueError(problem)
     return profile
+
+
+def _language_problem(profile: VoiceProfile, lang: str) -> str | None:
+    if profile.language == lang:
+        return None
+    return f"profile {profile.name!r} speaks {profile.language!r}, the script is in {lang!r}"
 
 
 class ProgrammeReader:
@@ -144,11 +149,9 @@ class ProgrammeReader:
         profile = self._profiles[name]
         if profile is None:
             return None
-        if profile.language != lang:
-            self.report(
-                key,
-                f"profile {profile.name!r} speaks {profile.language!r}, the script is in {lang!r}",
-            )
+        problem = _language_problem(profile, lang)
+        if problem:
+            self.report(key, problem)
             return None
         return name
 

@@ -108,24 +108,20 @@ def _voices(value: object) -> tuple[str, ...]:
     return names
 
 
-def _barge_in(value: object) -> str:
-    text = _text(value)
-    if text not in BARGE_IN_MODES:
-        raise ValueError(f"{text!r}: one of {', '.join(BARGE_IN_MODES)}")
-    return text
-
-
 def _text(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"must be a non-empty string, got {value!r}")
     return value.strip()
 
 
-def _preset(value: object) -> str:
-    text = _text(value)
-    if text not in X264_PRESETS:
-        raise ValueError(f"{text!r} is not an x264 preset: one of {', '.join(X264_PRESETS)}")
-    return text
+def _one_of(choices: tuple[str, ...], what: str) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        text = _text(value)
+        if text not in choices:
+            raise ValueError(f"{text!r}{what}: one of {', '.join(choices)}")
+        return text
+
+    return check
 
 
 def _env_name(value: object) -> str:
@@ -161,7 +157,8 @@ SETTINGS = (
             "voice profiles that speak, in this order, when the voice fails or is slower "
             "than real time (default: the language's espeak voice behind a neural one; "
             "'none' for none)"),
-    Setting("preset", _preset, "PRESET", "x264 preset: speed against size (veryfast)"),
+    Setting("preset", _one_of(X264_PRESETS, " is not an x264 preset"), "PRESET",
+            "x264 preset: speed against size (veryfast)"),
     Setting("llm_deadline", _seconds(0, 120), "S",
             f"seconds a model may take before the templates fill in ({DEFAULT_DEADLINE:g})"),
     Setting("api_key_env", _env_name, "VAR",
@@ -170,7 +167,7 @@ SETTINGS = (
             "SQLite file keeping model pitches across restarts (default: none)"),
     Setting("audit_log", _path, "FILE", "append every line the guard refused, as JSON lines"),
     Setting("lookahead", _seconds(0, 600), "S", "seconds of lines prepared ahead of air (30)"),
-    Setting("barge_in", _barge_in, "MODE",
+    Setting("barge_in", _one_of(BARGE_IN_MODES, ""), "MODE",
             "where a viewer's answer cuts in: at the next word (default) or sentence end of "
             "the line airing, or after it (next)"),
     Setting("chat_feed", _path, "PATH",
