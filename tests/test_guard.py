@@ -394,7 +394,9 @@ def test_audit_write_error_is_a_warning(
 
 def test_typed_line_uses_the_guard_and_is_counted_as_the_operators(candle: Product) -> None:
     guard = PriceGuard(lambda: AT)
-    assert typed_line("Seulement 19,90 € !", candle, "fr", guard).text == "Seulement 19,90 € !"
+    typed = typed_line("Seulement 19,90 € !", candle, "fr", guard)
+    assert typed.caption == "Seulement 19,90 € !"  # the screen shows the figures
+    assert typed.text == "Seulement dix-neuf euros quatre-vingt-dix !"  # the voice, words
     with pytest.raises(ValueError, match="states money '9,90 €'"):
         typed_line("Seulement 9,90 € !", candle, "fr", guard)
     with pytest.raises(ValueError, match="testimonial claim"):

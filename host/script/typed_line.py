@@ -7,6 +7,7 @@ import unicodedata
 from host.catalog.model import Product
 from host.script.guard import PriceGuard
 from host.script.line import Line
+from host.script.speakable import speakable
 
 MAX_CHARS = 280
 
@@ -34,8 +35,9 @@ def typed_line(
         raise ValueError("text: nothing to say")
     if len(clean) > MAX_CHARS:
         raise ValueError(f"text: {len(clean)} characters, at most {MAX_CHARS} for one line")
+    currency = product.price.currency if product is not None else None
     line = Line(
-        text=clean,
+        text=speakable(clean, lang, currency),  # the guard checks what is said and what is shown
         caption=clean,
         kind="operator",
         lang=lang,
