@@ -64,7 +64,8 @@ def test_say_airs_next_and_refuses_invented_numbers(live: LiveShow) -> None:
     assert live.say("Now 27.90 instead of 39.90: that is 30 percent off!") is None
     first = live.producer.poll()
     assert first is not None and first.kind == "operator" and first.product_id == serum.id
-    assert "27.90" in first.text
+    assert "twenty-seven euros ninety" in first.text  # said in words
+    assert any("27.90" in c.value for c in first.captions)  # shown in figures
 
 
 def test_skip_moves_on_to_another_product(live: LiveShow) -> None:

@@ -40,6 +40,10 @@ class HeadSource(Protocol):
     def close(self) -> None: ...  # stop rendering: the show is over
 
 
+# The mouth shape a frame shows is the one a little after the frame's start: half of the
+# frame's time on screen (at 30 fps), and lips move just before the sound they make.
+MOUTH_LEAD = 0.03
+
 @dataclass(frozen=True)
 class FrameState:
     """What one frame shows, for logs, the preview panel and tests."""
@@ -132,7 +136,7 @@ class Picture:
         if airing is not None:
             segment, offset = airing
             self._overlay = segment.overlay
-            viseme = segment.viseme_at(offset)
+            viseme = segment.viseme_at(offset + MOUTH_LEAD)
             caption = segment.caption_at(offset)
             about = segment.product_id
         self._follow(airing)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -15,10 +16,12 @@ from host.compose.overlay import OverlayState
 from host.errors import HostcastError
 from host.script.guard import PriceGuard
 from host.script.line import Line
+from host.script.speakable import speakable
 from host.segment.captions import caption_track
 from host.segment.cards import card_for
 from host.segment.segment import Segment
 from host.voice.chain import VoiceChain
+from host.voice.loudness import level
 from host.voice.resample import resample
 from host.voice.speech import Voice
 
@@ -61,8 +64,15 @@ class SegmentBuilder:
         """Which voice speaks, whether it fell back and why, and how fast the main one speaks."""
         return self._voice.status()
 
+    def said(self, line: Line, product: Product | None) -> Line:
+        """`line` as the voice says it: every figure and sign in words; the caption as is."""
+        currency = product.price.currency if product is not None else None
+        return replace(line, text=speakable(line.text, self._lang, currency))
+
     def build(self, line: Line, product: Product | None) -> Segment:
-        speech = resample(self._voice.speak(line.text), self._rate)
+        said = self.said(line, product).text
+        # Levelled once per line, at the voice's own rate: the cheaper one, as a rule.
+        speech = resample(level(self._voice.speak(said)), self._rate)
         return Segment(
             speech=speech,
             # Voices without timings (XTTS) get a mouth that follows the audio itself.
@@ -71,7 +81,7 @@ class SegmentBuilder:
             overlay=self.overlay(product),
             kind=line.kind,
             product_id=line.product_id,
-            text=line.text,
+            text=said,
             source=line.source,
             pause_after=self._pause,
         )
@@ -85,7 +95,7 @@ class SegmentBuilder:
         """Why the guard keeps `line` off air (audited and counted), or None: it may air."""
         if self._guard is None:
             return None
-        verdict = self._guard.check(line, product)
+        verdict = self._guard.check(self.said(line, product), product)  # what is said, and shown
         if verdict.ok:
             return None
         self.refused += 1  # rule 6: nothing goes on air unchecked
