@@ -308,7 +308,7 @@ def test_the_example_profile_reads_but_is_not_a_bundled_voice() -> None:
 def test_an_espeak_profile_refuses_the_coqui_keys(tmp_path: Path) -> None:
     path = tmp_path / "e.toml"
     path.write_text('engine = "espeak"\nlanguage = "en"\nvoice = "en"\nmodel = "m"\n', "utf-8")
-    with pytest.raises(ConfigError, match=r"e\.toml: model: is a key of the coqui engine"):
+    with pytest.raises(ConfigError, match=r"e\.toml: model: is a key of the piper and coqui eng"):
         load_profile(path)
 
 

@@ -34,8 +34,10 @@ def write(folder: Path, text: str, name: str = "x.toml") -> Path:
     return path
 
 
-@pytest.mark.parametrize(("name", "language"), [("en", "en"), ("fr", "fr"), ("en-gb", "en")])
-def test_bundled_profiles_load_and_speak(name: str, language: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "language"), [("en-espeak", "en"), ("fr", "fr"), ("en-gb", "en")]
+)
+def test_bundled_espeak_profiles_load_and_speak(name: str, language: str) -> None:
     profile = find_profile(name)
     assert profile.name == name and profile.language == language
     assert profile.source.endswith(f"{name}.toml")
@@ -68,7 +70,7 @@ def test_an_unknown_name_lists_the_profiles_there_are() -> None:
     with pytest.raises(ConfigError) as caught:
         find_profile("klingon")
     message = str(caught.value)
-    assert "'klingon'" in message and "en, en-gb, fr" in message
+    assert "'klingon'" in message and "en, en-espeak, en-gb, fr" in message
 
 
 def test_profiles_are_looked_up_under_hostcast_home(
@@ -93,8 +95,8 @@ def test_profiles_are_looked_up_under_hostcast_home(
         (GOOD.replace("pitch = 50", "pitch = -3"), "x.toml: pitch: must be a whole number"),
         (GOOD.replace("volume = 100", "volume = 300"), "x.toml: volume: must be a whole number"),
         (
-            GOOD.replace('"espeak"', '"piper"'),
-            "x.toml: engine: must be one of espeak, coqui, got 'piper'",
+            GOOD.replace('"espeak"', '"festival"'),
+            "x.toml: engine: must be one of espeak, piper, coqui, got 'festival'",
         ),
         (GOOD.replace('language = "fr"\n', ""), "x.toml: language: missing"),
         (GOOD.replace('voice = "fr"\n', ""), "x.toml: voice: missing"),
@@ -137,4 +139,4 @@ def test_a_voice_the_engine_lacks_is_reported_against_the_profile(tmp_path: Path
 
 def test_a_profile_built_in_code_is_checked_too() -> None:
     with pytest.raises(ConfigError, match="<profile>: engine: must be one of espeak"):
-        VoiceProfile(name="p", engine="piper", language="en", voice="en")
+        VoiceProfile(name="p", engine="festival", language="en", voice="en")

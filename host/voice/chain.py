@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from host.voice.deadline import DeadlineVoice
+from host.voice.loading import VoiceNotReady
 from host.voice.speech import Speech, Voice
 
 log = logging.getLogger(__name__)
@@ -26,8 +28,10 @@ class VoiceChain:
     A voice that raises, or that took longer than `slow_factor` times a line's length to
     speak it, sits out the next `cooldown` lines, which the next voice in the chain speaks:
     the queue of lines ahead of air must not drain while a slow engine works. A slow line
-    is spoken already, so it airs. The last voice is always tried; a line it fails too
-    raises its error (the segment builder then skips that line).
+    is spoken already, so it airs. Every voice but the last has a deadline per line (see
+    DeadlineVoice): one that hangs is left behind and its line goes to the next. A voice
+    still loading passes its lines on until it is ready. The last voice is always tried; a
+    line it fails too raises its error (the segment builder then skips that line).
     """
 
     def __init__(
@@ -46,6 +50,11 @@ class VoiceChain:
         if not whole or cooldown < 0:
             raise ValueError(f"cooldown: expected a whole number >= 0, got {cooldown!r}")
         self.voices = tuple(voices)
+        last = len(self.voices) - 1
+        self._callers: tuple[Voice, ...] = tuple(
+            DeadlineVoice(v, factor=slow_factor) if rank < last else v
+            for rank, v in enumerate(self.voices)
+        )
         self._slow = slow_factor
         self._cooldown = cooldown
         self._timer = timer
@@ -66,7 +75,13 @@ class VoiceChain:
                 continue
             started = self._timer()
             try:
-                speech = voice.speak(text)
+                speech = self._callers[rank].speak(text)
+            except VoiceNotReady as exc:
+                if rank == last:
+                    raise
+                if rank == 0:
+                    self._state, self._reason = "loading", str(exc)
+                continue  # tried again on the next line, with no cooldown
             except Exception as exc:
                 if rank == last:
                     raise

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from host.errors import VoiceError
-from host.voice.espeak import MAX_CHARS, clean_text
+from host.voice.espeak import sayable
 from host.voice.ipa import timed_phonemes
 from host.voice.speech import Speech, Timed
 
@@ -74,14 +74,7 @@ class CoquiVoice:
 
     def speak(self, text: str) -> Speech:
         """Speak `text` and, where the model says how long each token lasted, time it."""
-        if len(text) > MAX_CHARS:
-            raise VoiceError(
-                f"text is {len(text)} characters long; a voice speaks at most {MAX_CHARS} "
-                "at once: split it into lines"
-            )
-        clean = clean_text(text).strip()
-        if not clean:
-            raise VoiceError("nothing to say")
+        clean = sayable(text)
         options: dict[str, Any] = {"speaker": self.speaker, "language": self.language}
         if self.speaker_wav is not None:
             options["speaker_wav"] = str(self.speaker_wav)

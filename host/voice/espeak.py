@@ -78,6 +78,19 @@ def clean_text(text: str) -> str:
     return "".join(kept)
 
 
+def sayable(text: str) -> str:
+    """`text` cleaned and stripped for a neural voice; VoiceError if too long or empty."""
+    if len(text) > MAX_CHARS:
+        raise VoiceError(
+            f"text is {len(text)} characters long; a voice speaks at most {MAX_CHARS} "
+            "at once: split it into lines"
+        )
+    clean = clean_text(text).strip()
+    if not clean:
+        raise VoiceError("nothing to say")
+    return clean
+
+
 def is_pause(phoneme: str) -> bool:
     """Whether an espeak mnemonic is a pause ("_", "_:", "_!", ...) rather than a sound."""
     return phoneme.startswith("_")

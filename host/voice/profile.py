@@ -15,16 +15,29 @@ from host.paths import shown
 from host.toml_errors import toml_message
 from host.voice.coqui import DEVICES, CoquiVoice
 from host.voice.espeak import PITCH_RANGE, RATE_RANGE, VOLUME_RANGE, EspeakVoice
+from host.voice.loading import LoadingVoice
+from host.voice.piper import LENGTH_SCALE_RANGE, THREADS_RANGE, PiperFiles, PiperVoice
 from host.voice.speech import Voice
 
-ENGINES = ("espeak", "coqui")
-_REQUIRED = {"espeak": ("engine", "language", "voice"), "coqui": ("engine", "language", "model")}
+ENGINES = ("espeak", "piper", "coqui")
+_REQUIRED = {
+    "espeak": ("engine", "language", "voice"),
+    "piper": ("engine", "language"),
+    "coqui": ("engine", "language", "model"),
+}
 _DEFAULTS: dict[str, dict[str, Any]] = {
     "espeak": {"rate": 160, "pitch": 50, "volume": 100},
+    "piper": {"threads": 1},
     "coqui": {"device": "auto"},
 }
-_OPTIONAL = {"espeak": (), "coqui": ("model_language", "speaker", "speaker_wav")}
-_PATHS = ("model", "speaker_wav")  # written relative to the profile's own folder
+_OPTIONAL = {
+    "espeak": (),
+    "piper": ("model", "package", "config", "phonemizer", "speaker", "length_scale"),
+    "coqui": ("model_language", "speaker", "speaker_wav"),
+}
+_PATHS = ("model", "config", "speaker_wav")  # written relative to the profile's own folder
+_PIPER_ONLY = ("package", "config", "phonemizer", "length_scale")
+_PACKAGE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
@@ -45,6 +58,11 @@ class VoiceProfile:
     speaker: str | None = None  # coqui: a speaker of a multi-speaker model
     speaker_wav: Path | None = None  # coqui: a recording of the voice an XTTS model clones
     device: str = "auto"  # coqui: auto (CUDA when there is one), cpu, cuda or cuda:N
+    package: str | None = None  # piper: an installed voice package that holds the model
+    config: Path | None = None  # piper: the model's .onnx.json, if not next to it
+    phonemizer: str | None = None  # piper: espeak-ng's voice for its phonemes, if not its own
+    length_scale: float | None = None  # piper: > 1 speaks slower
+    threads: int = 1  # piper: inference threads
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -56,14 +74,49 @@ class VoiceProfile:
         if self.engine == "coqui":
             self._check_coqui()
             return
+        if self.engine == "piper":
+            self._check_piper()
+            return
         if not isinstance(self.voice, str) or not self.voice.strip():
             self._fail("voice", f"must name one of the engine's voices, got {self.voice!r}")
         self._whole("rate", self.rate, RATE_RANGE, " of words per minute")
         self._whole("pitch", self.pitch, PITCH_RANGE, "")
         self._whole("volume", self.volume, VOLUME_RANGE, "")
-        for field in ("model", "model_language", "speaker", "speaker_wav"):
+        for field in ("model", "model_language", "speaker", "speaker_wav", *_PIPER_ONLY):
             if getattr(self, field) is not None:
-                self._fail(field, "is a key of the coqui engine; this profile's engine is espeak")
+                self._fail(field, "is not a key of the espeak engine")
+
+    def _check_piper(self) -> None:
+        if self.voice:
+            self._fail("voice", "is a key of the espeak engine; a piper profile names a model")
+        if (self.model is None) == (self.package is None):
+            self._fail("model", "name either the .onnx file (model) or a voice package (package)")
+        if self.model is not None and not isinstance(self.model, Path):
+            self._fail("model", f"must be the path of a .onnx file, got {self.model!r}")
+        if self.package is not None and (
+            not isinstance(self.package, str) or not _PACKAGE.fullmatch(self.package)
+        ):
+            self._fail("package", f"must be a Python package name, got {self.package!r}")
+        if self.config is not None and not isinstance(self.config, Path):
+            self._fail("config", f"must be the path of a .onnx.json file, got {self.config!r}")
+        if self.phonemizer is not None and (
+            not isinstance(self.phonemizer, str) or not _LANGUAGE.fullmatch(self.phonemizer)
+        ):
+            self._fail("phonemizer", f"must be an espeak-ng voice like 'fr', got "
+                       f"{self.phonemizer!r}")
+        if self.speaker is not None and (not isinstance(self.speaker, str) or not self.speaker):
+            self._fail("speaker", f"must be a name the model knows, got {self.speaker!r}")
+        if self.length_scale is not None:
+            low, high = LENGTH_SCALE_RANGE
+            scale = self.length_scale
+            if isinstance(scale, bool) or not isinstance(scale, int | float) or not (
+                low <= scale <= high
+            ):
+                self._fail("length_scale", f"must be a number from {low} to {high}, got {scale!r}")
+        self._whole("threads", self.threads, THREADS_RANGE, " of threads")
+        for field in ("model_language", "speaker_wav"):
+            if getattr(self, field) is not None:
+                self._fail(field, "is a key of the coqui engine; this profile's engine is piper")
 
     def _check_coqui(self) -> None:
         if self.voice:
@@ -105,20 +158,23 @@ def load_profile(path: Path | str) -> VoiceProfile:
     engine = data.get("engine")
     if engine is None:
         raise ConfigError(f"{source}: engine: missing")
-    if engine not in ENGINES:
+    if not isinstance(engine, str) or engine not in ENGINES:
         raise ConfigError(
             f"{source}: engine: must be one of {', '.join(ENGINES)}, got {engine!r}"
         )
-    known = (*_REQUIRED[engine], *_DEFAULTS[engine], *_OPTIONAL[engine])
+    known = _keys(engine)
     strays = sorted(set(data) - set(known))
-    unknown = [_unknown_key(key, known) for key in strays if _engine_of(key) is None]
-    for other in ENGINES:
-        theirs = [key for key in strays if _engine_of(key) == other]
-        if theirs:
-            unknown.append(
-                f"{', '.join(theirs)}: {'is a key' if len(theirs) == 1 else 'are keys'} of the "
-                f"{other} engine; this profile's engine is {engine}"
-            )
+    unknown = [_unknown_key(key, known) for key in strays if not _owners(key)]
+    by_owners: dict[tuple[str, ...], list[str]] = {}
+    for key in strays:
+        if _owners(key):
+            by_owners.setdefault(_owners(key), []).append(key)
+    for owners, theirs in by_owners.items():
+        engines = " and ".join(owners)
+        unknown.append(
+            f"{', '.join(theirs)}: {'is a key' if len(theirs) == 1 else 'are keys'} of the "
+            f"{engines} engine{'s' if len(owners) > 1 else ''}; this profile's engine is {engine}"
+        )
     if unknown:
         raise ConfigError(f"{source}: " + "; ".join(unknown))
     for key in _REQUIRED[engine]:
@@ -149,7 +205,10 @@ def available_profiles() -> list[str]:
 
 
 def voice_from_profile(profile: VoiceProfile) -> Voice:
-    """The engine's voice that a profile describes, ready to speak."""
+    """The engine's voice that a profile describes: ready to speak, or (piper) loading in
+    the background, so that the show opens at once on its fallback voice."""
+    if profile.engine == "piper":
+        return LoadingVoice(lambda: _piper_voice(profile), f"Piper voice {profile.name!r}")
     if profile.engine == "espeak":
         try:
             return EspeakVoice(
@@ -177,10 +236,25 @@ def voice_from_profile(profile: VoiceProfile) -> Voice:
     )
 
 
-def _engine_of(key: str) -> str | None:
-    """The engine whose own key this is (not one every engine has), if any."""
-    owners = [e for e in ENGINES if key in (*_REQUIRED[e], *_DEFAULTS[e], *_OPTIONAL[e])]
-    return owners[0] if len(owners) == 1 else None
+def _piper_voice(profile: VoiceProfile) -> PiperVoice:
+    try:
+        files = PiperFiles.find(profile.model, profile.config, profile.package)
+        return PiperVoice(
+            files, phonemizer=profile.phonemizer, speaker=profile.speaker,
+            length_scale=profile.length_scale, threads=profile.threads,
+        )
+    except VoiceError as exc:  # its messages start with the field they are about
+        raise VoiceError(f"{profile.source}: {exc}") from None
+
+
+def _keys(engine: str) -> tuple[str, ...]:
+    return (*_REQUIRED[engine], *_DEFAULTS[engine], *_OPTIONAL[engine])
+
+
+def _owners(key: str) -> tuple[str, ...]:
+    """The engines that have `key`, when not every engine has it."""
+    owners = tuple(e for e in ENGINES if key in _keys(e))
+    return owners if len(owners) < len(ENGINES) else ()
 
 
 def _unknown_key(key: str, known: tuple[str, ...]) -> str:

@@ -45,5 +45,17 @@ def run_render(args: argparse.Namespace) -> int:
         f"{report.segments} lines, {speed:.1f} stream-seconds per CPU-second"
     )
     print(writer_summary(show.stats()))
+    print(voice_summary(show.health()["voice"]))
     return 0
+
+
+def voice_summary(status: dict[str, Any]) -> str:
+    """Which voice spoke, and how many lines its fallbacks said instead, and why."""
+    said = f"voice {status['voice']}"
+    if status["speed"] is not None:
+        said += f" ({status['speed']:.1f}x real time)"
+    if status["fallback_lines"]:
+        said += (f"; {status['fallback_lines']} lines by {status['fallback']}"
+                 f" ({status['reason'] or 'it fell back'})")
+    return said
 

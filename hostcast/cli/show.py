@@ -24,6 +24,7 @@ from host.script.template_writer import TemplateWriter
 from host.segment.build import SegmentBuilder
 from host.segment.segment import Segment
 from host.voice.chain import VoiceChain
+from host.voice.loading import LoadingVoice
 from host.voice.profile import VoiceProfile, voice_from_profile
 from hostcast.cli.writer_setup import ShowWriter, WriterOptions, writer_from
 from hostcast.environment import Environment
@@ -32,6 +33,9 @@ from hostcast.programme_reader import voice_profile
 from hostcast.show_settings import ShowSettings, show_language
 from stream.encoder import AUDIO_RATE, VideoSettings
 from stream.file_render import RenderReport, render_to_file
+
+# The bundled espeak voice of a language whose default profile is a neural one.
+ESPEAK_DEFAULTS = {"en": "en-espeak"}
 
 
 @dataclass(frozen=True)
@@ -158,8 +162,13 @@ class Show:
             layout = layout_for(*opts.size)
         except ValueError as exc:
             raise ConfigError(f"size/fps: {exc}") from None
-        voices = VoiceChain([voice_from_profile(p)
-                             for p in (profile, *_fallbacks(opts.fallback_voice, profile, lang))])
+        chain = [voice_from_profile(p)
+                 for p in (profile, *_fallbacks(opts.fallback_voice, profile, lang))]
+        if opts.offline:  # a file render has no air to keep: it waits for its voice
+            for voice in chain:
+                if isinstance(voice, LoadingVoice):
+                    voice.join()
+        voices = VoiceChain(chain)
         guard = PriceGuard(now=clock, audit=opts.writer.audit_log)
         builder = SegmentBuilder(voices, lang, sample_rate=AUDIO_RATE, clock=clock, guard=guard)
         templates = TemplateWriter(seed=opts.seed, clock=clock, langs=(lang,))
@@ -258,7 +267,7 @@ def _fallbacks(
     """The profiles behind `profile`, in order: those `names` lists, or by default, behind
     a neural voice, the language's bundled espeak voice (an espeak voice needs none)."""
     if names is None:
-        names = () if profile.engine == "espeak" else (lang,)
+        names = () if profile.engine == "espeak" else (ESPEAK_DEFAULTS.get(lang, lang),)
     try:
         return [voice_profile(name, lang) for name in names]
     except ValueError as exc:
