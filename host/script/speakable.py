@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from num2words import num2words
 
@@ -80,6 +81,7 @@ _SPACES = re.compile(r"\s+")
 MAX_CODE = 10  # longer codes are left out of speech: nobody takes in a 13-digit EAN aloud
 
 
+@lru_cache(maxsize=4096)  # a show repeats its lines; each is checked and said
 def speakable(text: str, lang: str, currency: str | None = None) -> str:
     """`text` with every figure, sign and abbreviation in `lang`'s words.
 

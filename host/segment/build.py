@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from host.avatar.audio_visemes import audio_viseme_track
+from host.avatar.viseme_level import by_level
 from host.avatar.visemes import viseme_track
 from host.catalog.model import Product
 from host.compose.label import ai_label
@@ -20,6 +21,7 @@ from host.script.speakable import speakable
 from host.segment.captions import caption_track
 from host.segment.cards import card_for
 from host.segment.segment import Segment
+from host.segment.speech_cache import SpeechCache
 from host.voice.chain import VoiceChain
 from host.voice.loudness import level
 from host.voice.resample import resample
@@ -49,6 +51,7 @@ class SegmentBuilder:
         guard: PriceGuard | None = None,
     ) -> None:
         self._voice = voice if isinstance(voice, VoiceChain) else VoiceChain([voice])
+        self._cache = SpeechCache()  # the lines the show repeats, said once
         self._guard = guard
         self.refused = 0  # lines the guard kept off air
         self._lang = lang
@@ -61,8 +64,10 @@ class SegmentBuilder:
         return OverlayState(label=ai_label(self._lang), card=card)
 
     def voice_status(self) -> dict[str, Any]:
-        """Which voice speaks, whether it fell back and why, and how fast the main one speaks."""
-        return self._voice.status()
+        """Which voice speaks, whether it fell back and why, and how fast the main one speaks;
+        and how many lines were aired again from the cache."""
+        return {**self._voice.status(), "cached_lines": len(self._cache),
+                "cache_hits": self._cache.hits}
 
     def said(self, line: Line, product: Product | None) -> Line:
         """`line` as the voice says it: every figure and sign in words; the caption as is."""
@@ -71,12 +76,18 @@ class SegmentBuilder:
 
     def build(self, line: Line, product: Product | None) -> Segment:
         said = self.said(line, product).text
-        # Levelled once per line, at the voice's own rate: the cheaper one, as a rule.
-        speech = resample(level(self._voice.speak(said)), self._rate)
+        speech = self._cache.get(said)
+        if speech is None:
+            # Levelled once per line, at the voice's own rate: the cheaper one, as a rule.
+            speech = level(self._voice.speak(said))
+            if self._voice.last_rank == 0:  # a fallback's line is not kept for later
+                self._cache.put(said, speech)
+        speech = resample(speech, self._rate)
         return Segment(
             speech=speech,
             # Voices without timings (XTTS) get a mouth that follows the audio itself.
-            visemes=viseme_track(speech) if speech.phonemes else audio_viseme_track(speech),
+            visemes=(by_level(viseme_track(speech), speech) if speech.phonemes
+                     else audio_viseme_track(speech)),
             captions=caption_track(line.caption, speech.duration),
             overlay=self.overlay(product),
             kind=line.kind,

@@ -63,6 +63,7 @@ class VoiceChain:
         self._reason: str | None = None
         self._speed: float | None = None  # seconds of speech per second of synthesis, first voice
         self.fallback_lines = 0  # lines a voice other than the first spoke
+        self.last_rank: int | None = None  # which voice said the last line (0: the first)
 
     def __repr__(self) -> str:
         return " > ".join(repr(voice) for voice in self.voices)
@@ -97,6 +98,7 @@ class VoiceChain:
                 self._state, self._reason = "ok", None
             if rank > 0:
                 self.fallback_lines += 1
+            self.last_rank = rank
             return speech
         raise AssertionError("unreachable: the last voice is always tried")
 

@@ -157,11 +157,27 @@ def _running_min(
 
 
 def _peaks(samples: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Each sample's true peak: the highest of the signal up to the next sample."""
+    """Each sample's true peak: the highest of the signal up to the next sample, read at
+    four times the rate through BS.1770's kind of interpolating filter (12 taps a phase)."""
     if len(samples) == 0:
         return samples
-    return np.asarray(np.abs(_oversampled(samples)).reshape(-1, _OVERSAMPLE).max(axis=1),
-                      np.float64)
+    peaks = np.abs(samples)
+    for phase in _PHASES[1:]:
+        between = np.convolve(samples, phase)[_HALF: _HALF + len(samples)]
+        np.maximum(peaks, np.abs(between), out=peaks)
+    return peaks
+
+
+def _interpolator(taps_per_phase: int = 12) -> list[npt.NDArray[np.float64]]:
+    """The four phases of a windowed-sinc filter that reads the signal between samples."""
+    size = _OVERSAMPLE * taps_per_phase
+    n = np.arange(size) - (size - 1) / 2
+    taps = np.sinc(n / _OVERSAMPLE) * np.kaiser(size, 8.0)
+    return [taps[k::_OVERSAMPLE] / taps[k::_OVERSAMPLE].sum() * 1.0 for k in range(_OVERSAMPLE)]
+
+
+_PHASES = _interpolator()
+_HALF = len(_PHASES[0]) // 2 - 1
 
 
 def _limiter_gain(
