@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from stream.contract import AirSegment
+from stream.contract import AirBed, AirSegment
+from stream.ducking import BED_TAIL_S, bed_gain
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,9 @@ class Placed:
 class AirTimeline:
     """Audio is the master clock: every segment starts on a whole sample, so nothing drifts."""
 
-    def __init__(self, sample_rate: int) -> None:
+    def __init__(self, sample_rate: int, bed: AirBed | None = None) -> None:
         self.sample_rate = sample_rate
+        self.bed = bed  # music under the programme, ducked under speech
         self._placed: deque[Placed] = deque()
         self.end_sample = 0
 
@@ -88,6 +90,8 @@ class AirTimeline:
 
     def forget_before(self, sample: int) -> None:
         """Drop segments that ended before `sample`, so memory stays bounded on air."""
+        if self.bed is not None:  # the bed comes back up after speech: keep what it follows
+            sample -= round(BED_TAIL_S * self.sample_rate)
         while self._placed and self._placed[0].end_sample <= sample:
             self._placed.popleft()
 
@@ -113,7 +117,13 @@ class AirTimeline:
                     _fade_out(out, start, lo, hi, placed.end_sample, placed.fade)
             if placed.start_sample >= start + count:
                 break
-        return out
+        if self.bed is None:
+            return out
+        spans = [(p.start_sample, p.start_sample + min(len(p.segment.speech.pcm), p.samples))
+                 for p in self._placed]
+        music = self.bed.samples(start, count) * bed_gain(start, count, spans, self.sample_rate)
+        mixed = out.astype(np.float32) + music * 32767
+        return np.asarray(np.clip(np.round(mixed), -32768, 32767), np.int16)
 
 
 def _fade_out(

@@ -69,3 +69,12 @@ class FrameSource(Protocol):
     def draw(
         self, t: float, airing: tuple[Any, float] | None
     ) -> tuple[npt.NDArray[np.uint8], Any]: ...
+
+
+class AirBed(Protocol):
+    """Music under the programme: its samples at the air's own rate, float, full scale 1.
+
+    `start` counts samples from the start of air; a bed loops, so any range exists.
+    """
+
+    def samples(self, start: int, count: int) -> npt.NDArray[np.float32]: ...

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from stream.airtime import AirTimeline
-from stream.contract import AirSegment, FrameSource
+from stream.contract import AirBed, AirSegment, FrameSource
 from stream.encoder import AUDIO_CHUNK, AUDIO_RATE, Encoder, VideoSettings
 from stream.mp4_file import Mp4File
 
@@ -32,12 +32,13 @@ def render_to_file(
     *,
     on_frame: Callable[[Any], None] | None = None,
     progress: Callable[[float], None] | None = None,
+    bed: AirBed | None = None,
 ) -> RenderReport:
     """Air `duration` seconds of segments into `out`; audio and video end together."""
     fps = settings.fps
     total_frames = round(duration * fps)
     total_samples = round(total_frames * AUDIO_RATE / fps)
-    timeline = AirTimeline(AUDIO_RATE)
+    timeline = AirTimeline(AUDIO_RATE, bed)
     encoder = Encoder(settings)
     writer = Mp4File(out, encoder.spec)
     started, cpu_started = time.monotonic(), time.process_time()

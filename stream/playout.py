@@ -21,7 +21,7 @@ from stream.airtime import (
     word_spans,
 )
 from stream.clock import Clock
-from stream.contract import AirSegment, FrameSource
+from stream.contract import AirBed, AirSegment, FrameSource
 from stream.encoder import AUDIO_CHUNK, AUDIO_RATE
 from stream.lateness import LatenessHistogram
 from stream.source import SegmentSource
@@ -94,6 +94,7 @@ class Playout:
         fps: int,
         on_frame: Callable[[Any], None] | None = None,
         on_segment: Callable[[AirSegment, float], None] | None = None,
+        bed: AirBed | None = None,
     ) -> None:
         self.clock = clock
         self.fps = fps
@@ -103,7 +104,7 @@ class Playout:
         self._output = output
         self._on_frame = on_frame
         self._on_segment = on_segment
-        self._timeline = AirTimeline(AUDIO_RATE)
+        self._timeline = AirTimeline(AUDIO_RATE, bed)
         self._origin: float | None = None
         self._tick = 0  # next 20 ms audio tick
         self._frame = 0  # next video frame

@@ -6,12 +6,9 @@ espeak fallback), with a mouth that follows it and the programme at −16 LUFS.
 
 from __future__ import annotations
 
-import re
-import subprocess
-from pathlib import Path
-
 import pytest
 from conftest import NOW, REPO
+from ebur128 import ebur128
 from test_render import FPS, Rendered, decode, lip_sync
 
 from host.compose.picture import FrameState
@@ -50,20 +47,6 @@ def test_the_mouth_follows_the_neural_voice(english: Rendered) -> None:
     print(f"lip sync (Piper): r(lag 0) = {r0:.2f}; r at ±200..400 ms = {shifted:.2f}")
     assert r0 >= 0.45
     assert r0 > shifted + 0.1
-
-
-def ebur128(path: Path) -> tuple[float, float]:
-    """Integrated loudness (LUFS) and true peak (dBTP) as ffmpeg's ebur128 filter measures."""
-    run = subprocess.run(
-        ["ffmpeg", "-nostats", "-hide_banner", "-i", str(path), "-map", "0:a",
-         "-af", "ebur128=peak=true", "-f", "null", "-"],
-        capture_output=True, text=True, check=True, timeout=120,
-    )
-    summary = run.stderr[run.stderr.rindex("Summary:"):]
-    integrated = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
-    peak = re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary)
-    assert integrated and peak, summary
-    return float(integrated[1]), float(peak[1])
 
 
 def test_the_programme_airs_at_minus_16_lufs_under_minus_1_dbtp(english: Rendered) -> None:

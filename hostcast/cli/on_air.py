@@ -167,7 +167,7 @@ class OnAir:
         self.producer = ProducerThread(segments, lookahead=self.lookahead)
         self.playout = Playout(
             self._clock, self.producer, show.picture, self.broadcast, fps=show.settings.fps,
-            on_segment=on_segment, on_frame=self.live.on_frame,
+            on_segment=on_segment, on_frame=self.live.on_frame, bed=show.bed,
         )
         self.playout.stats.lateness = self._lateness
         self.live.attach(self.producer, self.playout, self.broadcast)

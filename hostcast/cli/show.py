@@ -23,6 +23,7 @@ from host.script.steering import Steering
 from host.script.template_writer import TemplateWriter
 from host.segment.build import SegmentBuilder
 from host.segment.segment import Segment
+from host.sound.music_bed import MusicBed
 from host.voice.chain import VoiceChain
 from host.voice.loading import LoadingVoice
 from host.voice.profile import VoiceProfile, voice_from_profile
@@ -60,6 +61,7 @@ class ShowOptions:
     preset: str = "veryfast"
     threads: int = 0  # x264 threads; 0: x264 chooses
     opening: bool = True  # greet and disclose before the first pitch
+    music: Path | None = None  # an audio file looped under the programme, ducked under speech
     writer: WriterOptions = field(default_factory=WriterOptions)
 
     @classmethod
@@ -83,6 +85,7 @@ class ShowOptions:
             seed=settings.seed,
             currency=settings.currency,
             preset=settings.preset,
+            music=settings.music,
             writer=writer_from(programme.writer, settings, env),
             **extra,
         )
@@ -103,6 +106,7 @@ class Show:
         opening: bool = True,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         seed: int = 0,
+        bed: MusicBed | None = None,
     ) -> None:
         self.loaded = loaded
         self.settings = settings
@@ -115,6 +119,7 @@ class Show:
         self.opening = opening
         self.clock = clock  # the wall clock sales are judged by
         self.seed = seed
+        self.bed = bed  # music under the programme, if any
 
     @classmethod
     def open(
@@ -169,6 +174,12 @@ class Show:
                 if isinstance(voice, LoadingVoice):
                     voice.join()
         voices = VoiceChain(chain)
+        bed = None
+        if opts.music is not None:
+            try:
+                bed = MusicBed.load(opts.music, AUDIO_RATE)
+            except ConfigError as exc:
+                raise ConfigError(f"music: {exc}") from None
         guard = PriceGuard(now=clock, audit=opts.writer.audit_log)
         builder = SegmentBuilder(voices, lang, sample_rate=AUDIO_RATE, clock=clock, guard=guard)
         templates = TemplateWriter(seed=opts.seed, clock=clock, langs=(lang,))
@@ -191,7 +202,7 @@ class Show:
             )
         return cls(
             loaded, settings, builder, writer, picture, lang, opening=opts.opening, clock=clock,
-            seed=opts.seed,
+            seed=opts.seed, bed=bed,
         )
 
     def segments(
@@ -258,6 +269,7 @@ class Show:
             duration,
             progress=progress,
             on_frame=on_frame,
+            bed=self.bed,
         )
 
 

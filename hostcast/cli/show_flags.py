@@ -20,7 +20,7 @@ from hostcast.programme_reader import ProgrammeReader
 from hostcast.show_settings import KEYS, SETTINGS, ShowSettings, add_flags, read_settings
 from hostcast.writer_choice import WRITER_HELP
 
-LOOK_AND_SOUND = ("size", "fps", "seed", "currency", "fallback_voice", "preset")
+LOOK_AND_SOUND = ("size", "fps", "seed", "currency", "fallback_voice", "preset", "music")
 WRITER_SETTINGS = ("api_key_env", "llm_deadline", "pitch_cache", "audit_log")
 LIVE_SETTINGS = ("lookahead", "barge_in", "chat_feed")  # `stream` only: a render has no viewers
 
