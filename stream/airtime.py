@@ -26,14 +26,21 @@ class Placed:
         return self.start_sample + self.samples
 
 
+LEAD_IN_S = 0.2
+
+
 class AirTimeline:
     """Audio is the master clock: every segment starts on a whole sample, so nothing drifts."""
 
-    def __init__(self, sample_rate: int, bed: AirBed | None = None) -> None:
+    def __init__(
+        self, sample_rate: int, bed: AirBed | None = None, lead_in: float = LEAD_IN_S
+    ) -> None:
         self.sample_rate = sample_rate
+        self.lead_in = round(lead_in * sample_rate)  # silence before the first segment
         self.bed = bed  # music under the programme, ducked under speech
         self._placed: deque[Placed] = deque()
         self.end_sample = 0
+        self._opened = False  # whether a segment was ever placed
 
     @property
     def end(self) -> float:
@@ -46,7 +53,13 @@ class AirTimeline:
                 f"segment audio is {segment.speech.sample_rate} Hz, the air is {self.sample_rate}"
             )
         samples = len(segment.speech.pcm) + round(segment.pause_after * self.sample_rate)
-        placed = Placed(segment, max(self.end_sample, not_before), samples)
+        start = max(self.end_sample, not_before)
+        if not self._opened:
+            # The air opens on a breath of silence: an AAC encoder whose very first frames
+            # are loud speech overshoots them, by up to 4 dB on one start in eight here.
+            start = max(start, self.lead_in)
+            self._opened = True
+        placed = Placed(segment, start, samples)
         self._placed.append(placed)
         self.end_sample = placed.start_sample + samples
         return placed

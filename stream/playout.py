@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stream.airtime import (
+    LEAD_IN_S,
     AirTimeline,
     Placed,
     quiet_point,
@@ -95,6 +96,7 @@ class Playout:
         on_frame: Callable[[Any], None] | None = None,
         on_segment: Callable[[AirSegment, float], None] | None = None,
         bed: AirBed | None = None,
+        lead_in: float = LEAD_IN_S,
     ) -> None:
         self.clock = clock
         self.fps = fps
@@ -104,7 +106,7 @@ class Playout:
         self._output = output
         self._on_frame = on_frame
         self._on_segment = on_segment
-        self._timeline = AirTimeline(AUDIO_RATE, bed)
+        self._timeline = AirTimeline(AUDIO_RATE, bed, lead_in)
         self._origin: float | None = None
         self._tick = 0  # next 20 ms audio tick
         self._frame = 0  # next video frame

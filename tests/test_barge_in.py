@@ -106,6 +106,7 @@ class Run:
             SimulatedClock(), InlineSource(iter(segments)), show.picture, self.output, fps=FPS,
             on_segment=lambda segment, at: self.aired.append((segment, at)),
             on_frame=self.frames.append,
+            lead_in=0,  # the first line airs from sample 0: cuts are checked to the sample
         )
 
     def cut_in_at(
@@ -392,7 +393,7 @@ def test_truncate_ends_the_airing_line_with_a_fade_and_returns_what_followed(
     rotation: list[Segment],
 ) -> None:
     first, second, _ = rotation
-    timeline = AirTimeline(RATE)
+    timeline = AirTimeline(RATE, lead_in=0)
     timeline.append(first)
     waiting = timeline.append(second)
     cut = RATE  # one second in: mid-speech

@@ -14,6 +14,7 @@ from conftest import REPO
 from host.compose.picture import FrameState
 from host.script.running_order import running_order
 from host.segment.segment import Segment
+from host.voice.chain import VoiceChain
 from hostcast.cli.show import Show, ShowOptions
 from stream.clock import SimulatedClock
 from stream.encoder import AUDIO_RATE
@@ -174,7 +175,7 @@ class FlakyVoice:
 
 def test_a_failing_line_is_skipped_and_air_stays_filled(caplog: pytest.LogCaptureFixture) -> None:
     show = small_show()
-    show.builder._voice = FlakyVoice(show.builder._voice)  # type: ignore[attr-defined]
+    show.builder._voice = VoiceChain([FlakyVoice(show.builder._voice)])  # type: ignore[list-item]
     output = CheckedOutput()
     playout = Playout(SimulatedClock(), InlineSource(segments(show)), show.picture, output, fps=FPS)
     playout.run(until=60)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from datetime import UTC, datetime
 
 import pytest
 from conftest import REPO
 
 from host.catalog import load_catalog
+from host.chat.answer import Answerer
+from host.chat.message import ViewerMessage
 from host.script.guard import PriceGuard
 from host.script.line import Line
 from host.script.speakable import read_number, speakable
@@ -158,4 +161,33 @@ def test_every_demo_line_reaches_the_voice_in_words_and_passes_the_guard(lang: s
         assert not DIGIT.search(said.text), said.text
         assert guard.check(said, product).ok, said.text
     assert checked > 20
+    show.close()
+
+
+QUESTIONS = {
+    "en": ["How much is it?", "Is it in stock?", "What sizes are there?", "What colours?",
+           "Tell me more", "Hi!", "Thanks!"],
+    "fr": ["C'est combien ?", "Il est en stock ?", "Quelles tailles ?", "Quelles couleurs ?",
+           "Dis-m'en plus", "Bonjour !", "Merci !"],
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_demo_answer_reaches_the_voice_in_words(lang: str) -> None:
+    show = Show.open(ShowOptions(catalog=REPO / "demo" / f"catalog.{lang}.json", lang=lang,
+                                 voice="fr" if lang == "fr" else "en-espeak", at=NOW))
+    products = tuple(load_catalog(REPO / "demo" / f"catalog.{lang}.json").products)
+    answerer = Answerer(clock=lambda: NOW)
+    said_lines = 0
+    for product in products:
+        for question in QUESTIONS[lang]:
+            message = ViewerMessage("Julie", question, time.monotonic())
+            answer = answerer.answer(message, product, products, lang)
+            for line in answer.lines:
+                about = next((p for p in products if p.id == line.product_id), product)
+                said = show.builder.said(line, about)
+                assert not DIGIT.search(said.text), said.text
+                assert show.builder.refusal(line, about) is None, said.text
+                said_lines += 1
+    assert said_lines > 40
     show.close()

@@ -222,6 +222,7 @@ def test_a_voice_that_hangs_is_timed_out_and_the_air_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(profile_module, "PiperVoice", Hung)
+    monkeypatch.setattr(profile_module, "_PIPER_VOICES", {})  # not the Joe loaded before
     show = Show.open(ShowOptions(catalog=REPO / "demo" / "catalog.en.json", lang="en",
                                  size=(180, 320)))
     try:
@@ -235,6 +236,11 @@ def test_a_voice_that_hangs_is_timed_out_and_the_air_goes_on(
     assert status["fallback_lines"] >= 2
     # The first line waits out its deadline; from then on the air never falls silent.
     assert longest_silence(audio, rate, after=6.0) < 1.0
+
+
+def test_a_profile_loads_its_model_once_per_process() -> None:
+    first, again = (voice_from_profile(find_profile("en")) for _ in range(2))
+    assert first is again  # a channel's programmes share one model
 
 
 def test_a_voice_still_loading_passes_its_lines_on_without_a_cooldown() -> None:

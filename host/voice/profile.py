@@ -208,7 +208,7 @@ def voice_from_profile(profile: VoiceProfile) -> Voice:
     """The engine's voice that a profile describes: ready to speak, or (piper) loading in
     the background, so that the show opens at once on its fallback voice."""
     if profile.engine == "piper":
-        return LoadingVoice(lambda: _piper_voice(profile), f"Piper voice {profile.name!r}")
+        return _shared_piper(profile)
     if profile.engine == "espeak":
         try:
             return EspeakVoice(
@@ -234,6 +234,20 @@ def voice_from_profile(profile: VoiceProfile) -> Voice:
     raise ConfigError(
         f"{profile.source}: engine: must be one of {', '.join(ENGINES)}, got {profile.engine!r}"
     )
+
+
+_PIPER_VOICES: dict[VoiceProfile, LoadingVoice] = {}
+
+
+def _shared_piper(profile: VoiceProfile) -> LoadingVoice:
+    """One loaded model per profile in a process: a channel's programmes, and the shows a
+    daemon reopens at each slot, share it (it speaks one line at a time). A load that
+    failed is tried again: the file may have been fixed since."""
+    voice = _PIPER_VOICES.get(profile)
+    if voice is None or voice.error is not None:
+        voice = LoadingVoice(lambda: _piper_voice(profile), f"Piper voice {profile.name!r}")
+        _PIPER_VOICES[profile] = voice
+    return voice
 
 
 def _piper_voice(profile: VoiceProfile) -> PiperVoice:
