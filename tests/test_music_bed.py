@@ -85,7 +85,7 @@ def test_the_bed_goes_down_at_least_12_db_under_speech_and_back_up_after(
     tmp_path: Path,
 ) -> None:
     bed = MusicBed.load(tone_file(tmp_path / "bed.mp3", frequency=220), RATE)
-    timeline = AirTimeline(RATE, bed)
+    timeline = AirTimeline(RATE, bed, lead_in=0)  # the line from sample 0
     timeline.append(Line(seconds=2.0, pause=4.0))  # type: ignore[arg-type]
     audio = timeline.audio(0, RATE * 6).astype(np.float64)
     under = band_level(audio[round(0.5 * RATE): round(1.5 * RATE)], 220)

@@ -26,6 +26,7 @@ from host.testing import FakeAvatar
 from host.voice.chain import VoiceChain
 from host.voice.espeak import EspeakVoice
 from host.voice.speech import Speech
+from stream.airtime import LEAD_IN_S
 from stream.clock import RealClock
 from stream.encoder import AUDIO_RATE, VideoSettings
 from stream.file_render import render_to_file
@@ -151,8 +152,9 @@ def head_with(net: LipSyncNet, **options: object) -> NeuralHead:
 
 
 def speech_frames(segments: list[Segment], count: int) -> list[int]:
-    """Indices of the frames during speech when the segments air back to back from 0."""
-    start, out = 0.0, []
+    """Indices of the frames during speech when the segments air back to back, the first
+    after the air's opening silence."""
+    start, out = LEAD_IN_S, []
     for segment in segments:
         out += [n for n in range(count) if start <= n / FPS < start + segment.speech.duration]
         start += segment.duration
@@ -160,7 +162,7 @@ def speech_frames(segments: list[Segment], count: int) -> list[int]:
 
 
 def segment_frames(segments: list[Segment], k: int, count: int) -> list[int]:
-    start = sum(s.duration for s in segments[:k])
+    start = LEAD_IN_S + sum(s.duration for s in segments[:k])
     return [n for n in range(count) if start <= n / FPS < start + segments[k].duration]
 
 
