@@ -29,3 +29,9 @@ class AvatarError(HostcastError):
 
 class StateError(HostcastError):
     """The state database cannot be opened, read or written."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type when it has none), for a report."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from host.errors import VoiceError
+from host.errors import VoiceError, first_line
 from host.voice.espeak import sayable
 from host.voice.ipa import timed_phonemes
 from host.voice.speech import Speech, Timed
@@ -84,7 +84,7 @@ class CoquiVoice:
             with self._lock, self._torch.inference_mode():
                 outputs = self._model.synthesize(clean, **options)
         except Exception as exc:  # a model that fails on one line must not crash the caller
-            raise VoiceError(f"{self!r} cannot say {clean[:60]!r}: {_first_line(exc)}") from exc
+            raise VoiceError(f"{self!r} cannot say {clean[:60]!r}: {first_line(exc)}") from exc
         wav = _numpy(outputs.get("wav")).reshape(-1)
         if len(wav) == 0:
             raise VoiceError(f"{self!r} said nothing for {clean[:60]!r}")
@@ -211,7 +211,7 @@ def _coqui() -> tuple[Any, Any, Any]:
         from TTS.tts.models import setup_model
     except ImportError as exc:
         raise VoiceError(
-            f"engine: coqui needs the coqui extra, which is missing here ({_first_line(exc)}): "
+            f"engine: coqui needs the coqui extra, which is missing here ({first_line(exc)}): "
             f"{INSTALL_HINT}"
         ) from None
     return torch, load_config, setup_model
@@ -225,7 +225,7 @@ def _load(
         config = load_config(str(config_path))
     except Exception as exc:
         raise VoiceError(
-            f"model: {config_path} is not a coqui model config: {_first_line(exc)}"
+            f"model: {config_path} is not a coqui model config: {first_line(exc)}"
         ) from None
     kind = config.get("model")
     if kind not in MODELS:
@@ -246,7 +246,7 @@ def _load(
     except Exception as exc:  # coqui raises anything from KeyError to RuntimeError here
         raise VoiceError(
             f"model: cannot load {checkpoint} with {config_path}: "
-            f"{type(exc).__name__}: {_first_line(exc)}"
+            f"{type(exc).__name__}: {first_line(exc)}"
         ) from None
     return config, model
 
@@ -276,8 +276,3 @@ def _listed(names: list[str], most: int = 12) -> str:
     shown = ", ".join(repr(n) for n in names[:most])
     more = f" and {len(names) - most} more" if len(names) > most else ""
     return f"{shown}{more}" if names else "none listed"
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

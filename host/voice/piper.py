@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from host.errors import VoiceError
+from host.errors import VoiceError, first_line
 from host.voice.espeak import sayable
 from host.voice.ipa import timed_phonemes
 from host.voice.speech import Speech
@@ -98,7 +98,7 @@ class PiperVoice:
                 model, sess_options=options, providers=["CPUExecutionProvider"]
             )
         except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf
-            raise VoiceError(f"model: {files.model} cannot be loaded: {_first_line(exc)}") \
+            raise VoiceError(f"model: {files.model} cannot be loaded: {first_line(exc)}") \
                 from None
         self._voice = piper_voice.PiperVoice(session=session, config=self._config)
         self._lock = threading.Lock()  # one inference at a time
@@ -131,7 +131,7 @@ class PiperVoice:
                     tokens += [self._symbols.get(int(i)) for i in chunk.phoneme_ids]
                     samples += [float(n) for n in counts]
         except Exception as exc:  # a model that fails on one line must not crash the caller
-            raise VoiceError(f"{self!r} cannot say {clean[:60]!r}: {_first_line(exc)}") from exc
+            raise VoiceError(f"{self!r} cannot say {clean[:60]!r}: {first_line(exc)}") from exc
         wav = np.concatenate(audio) if audio else np.zeros(0, np.float32)
         if len(wav) == 0:
             raise VoiceError(f"{self!r} said nothing for {clean[:60]!r}")
@@ -204,7 +204,7 @@ def _with_alignments(model: Path) -> tuple[bytes | str, bool]:
     try:
         graph = onnx.load(str(model))
     except Exception as exc:
-        raise VoiceError(f"model: {model} is not an ONNX model: {_first_line(exc)}") from None
+        raise VoiceError(f"model: {model} is not an ONNX model: {first_line(exc)}") from None
     outputs = {o.name for o in graph.graph.output}
     ceilings = {name for node in graph.graph.node if node.op_type == "Ceil"
                 for name in node.output}
@@ -224,12 +224,7 @@ def _piper() -> tuple[Any, Any, Any]:
         from piper import voice as piper_voice
     except ImportError as exc:
         raise VoiceError(
-            f"engine: piper needs the piper extra, which is missing here ({_first_line(exc)}): "
+            f"engine: piper needs the piper extra, which is missing here ({first_line(exc)}): "
             f"{INSTALL_HINT}"
         ) from None
     return piper_voice, piper_config, onnxruntime
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
