@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -141,6 +142,15 @@ def test_render_with_the_transformers_writer(
     )
     assert code == 0
     printed = capsys.readouterr().out
-    assert f"writer transformers:{tiny.name}" in printed and "0 model lines" in printed
+    # The random model samples: now and then an answer of its passes the guard, so the
+    # counts vary from run to run.
+    said = re.search(
+        rf"writer transformers:{tiny.name}, (\d+) model lines, (\d+) from the cache, "
+        r"(\d+) refused, (\d+) template fallbacks",
+        printed,
+    )
+    assert said is not None, printed
+    generated, _, refused, _ = map(int, said.groups())
+    assert generated + refused > 0  # the model was asked, and answered
     with av.open(str(out)) as container:
         assert container.streams.video[0].frames == 12 * 30

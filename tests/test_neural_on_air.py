@@ -298,7 +298,10 @@ def test_a_healthy_renderer_on_a_real_clock_presents_every_spoken_frame(
     assert status["missed_frames"] == 0
     assert status["render_fps"] > FPS
     assert all(states[n].head for n in speech_frames(on_air, len(states)))
-    assert playout.stats.repeated_frames == 0
+    # Not asserted: the playout's repeated frames. On a real clock they measure how the
+    # machine scheduled this process (a shared 2-core CI runner once repeated 20), not the
+    # head, whose misses are counted above.
+    print(f"playout on a real clock: {playout.stats.repeated_frames} repeated frames")
 
 
 def draw_all(picture: Picture, segment: Segment) -> list[FrameState]:
