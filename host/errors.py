@@ -27,6 +27,17 @@ class AvatarError(HostcastError):
     """An avatar pack is missing, broken, or asked for at a size it cannot be drawn."""
 
 
+class FetchError(HostcastError):
+    """A URL cannot be fetched within its limits, or what it serves is refused.
+
+    `kind` sorts the reason for counters: timeout, too_big, redirects, scheme, http_404...
+    """
+
+    def __init__(self, message: str, kind: str = "failed") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 class StateError(HostcastError):
     """The state database cannot be opened, read or written."""
 
