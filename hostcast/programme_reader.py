@@ -13,7 +13,9 @@ from pathlib import Path
 
 from host.avatar.pack import MANIFEST, load_pack
 from host.catalog import CatalogLoad, load_catalog
-from host.errors import AvatarError, CatalogError, ConfigError
+from host.catalog.fetch.feed_mirror import FeedMirrors
+from host.catalog.fetch.photo_store import is_remote
+from host.errors import AvatarError, CatalogError, ConfigError, FetchError
 from host.paths import avatars_dir, shown
 from host.voice.profile import VoiceProfile, find_profile
 from hostcast.programme import NEURAL, PROGRAMME_KEYS, Programme
@@ -43,16 +45,20 @@ class ProgrammeReader:
     turns a path as the user wrote it into the path it means (relative to the working
     folder for flags, to the config file's folder for keys). Each catalog, voice profile
     and avatar pack is read once, however many programmes name it; `catalogs` keeps what
-    was loaded (None for a catalog that failed).
+    was loaded (None for a catalog that failed). A catalog given as a URL is fetched
+    through `feeds` into a local copy, which stands for it from then on.
     """
 
     def __init__(
         self,
         report: Callable[[str, str], None],
         place: Callable[[str], Path] = lambda text: Path(text).expanduser(),
+        feeds: FeedMirrors | None = None,
     ) -> None:
         self.report = report
         self.place = place
+        self.feeds = feeds
+        self.feed_urls: dict[str, str | None] = {}  # each catalog URL, with its currency
         self.catalogs: dict[Path, CatalogLoad | None] = {}
         self.named_at: dict[Path, str] = {}  # the flag or key that first named each catalog
         self._currency: dict[Path, str | None] = {}  # each catalog's currency for bare prices
@@ -91,7 +97,9 @@ class ProgrammeReader:
             if not bad:
                 self.report(key_of("catalog"), "missing: the catalog file to pitch from")
             return None
-        catalog = self.place(texts["catalog"])
+        catalog = self._catalog_file(texts["catalog"], key_of("catalog"), currency)
+        if catalog is None:
+            return None
         loaded = self.catalog(
             catalog, key_of("catalog"), orderable_needed=orderable_needed, currency=currency
         )
@@ -105,6 +113,21 @@ class ProgrammeReader:
                 or writer is None:
             return None
         return Programme(catalog, lang, voice, avatar, writer)
+
+    def _catalog_file(self, text: str, key: str, currency: str | None) -> Path | None:
+        """The file of the catalog `text` names: a path, or a URL's local copy."""
+        if not is_remote(text):
+            return self.place(text)
+        if self.feeds is None:
+            self.report(key, f"{text}: a catalog URL is not fetched here; give a file")
+            return None
+        try:
+            path = self.feeds.place(text, currency)
+        except (CatalogError, FetchError) as exc:
+            self.report(key, str(exc))
+            return None
+        self.feed_urls.setdefault(text, currency)
+        return path
 
     def catalog(
         self, path: Path, key: str, *, orderable_needed: bool, currency: str | None = None

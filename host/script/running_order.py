@@ -57,7 +57,8 @@ def running_order(
     Greeting and disclosure open the show (unless `opening` is false) and come back between
     two products once `show_interval` seconds of air have passed since they last started;
     None: never again. `now` judges sales; `state` resumes a saved rotation and is kept
-    up to date as products are picked. `steering` lets an operator skip the product on
+    up to date as products are picked; a product whose entry changes or leaves the catalog
+    mid-pitch says no more of that pitch. `steering` lets an operator skip the product on
     screen, pin one, or pause the rotation (the order then blocks until resumed).
     """
     if show_interval is not None and show_interval <= 0:
@@ -94,6 +95,8 @@ def _lines(
             steering.wait_while_paused()
             if product is not None and steering.take_skip():
                 return  # the operator moved on: the rest of this product is not said
+            if product is not None and product not in catalog():
+                return  # its entry changed or left the catalog: no stale price is said
             spoken.said(line)
             yield line, product
 

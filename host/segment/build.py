@@ -11,6 +11,7 @@ from typing import Any
 from host.avatar.audio_visemes import audio_viseme_track
 from host.avatar.viseme_level import by_level
 from host.avatar.visemes import viseme_track
+from host.catalog.fetch.photo_store import PhotoStore
 from host.catalog.model import Product
 from host.compose.label import ai_label
 from host.compose.overlay import OverlayState
@@ -49,7 +50,9 @@ class SegmentBuilder:
         clock: Callable[[], datetime],
         pause: float = PAUSE_AFTER_LINE,
         guard: PriceGuard | None = None,
+        photos: PhotoStore | None = None,
     ) -> None:
+        self._photos = photos  # product photos from URLs: the card shows them once fetched
         self._voice = voice if isinstance(voice, VoiceChain) else VoiceChain([voice])
         self._cache = SpeechCache()  # the lines the show repeats, said once
         self._guard = guard
@@ -60,7 +63,8 @@ class SegmentBuilder:
         self._pause = pause
 
     def overlay(self, product: Product | None) -> OverlayState:
-        card = card_for(product, self._lang, self._clock()) if product is not None else None
+        card = (card_for(product, self._lang, self._clock(), self._photos)
+                if product is not None else None)
         return OverlayState(label=ai_label(self._lang), card=card)
 
     def voice_status(self) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from host.catalog.fetch.photo_store import PhotoStore, is_remote
 from host.catalog.model import Availability, Product
 from host.compose.overlay import ProductCard
 from host.script import spoken
@@ -15,8 +16,11 @@ _NOTES = {
 }
 
 
-def card_for(product: Product, lang: str, now: datetime) -> ProductCard:
-    """The card for `product` at `now`: the sale price only while the sale runs."""
+def card_for(
+    product: Product, lang: str, now: datetime, photos: PhotoStore | None = None
+) -> ProductCard:
+    """The card for `product` at `now`: the sale price only while the sale runs; its photo
+    from a file, or from `photos` once fetched (the placeholder until then)."""
     lang = spoken.check_lang(lang)
     on_sale = product.sale_active(now) and product.sale_price is not None
     discount = product.discount_percent(now) if on_sale else None
@@ -38,8 +42,17 @@ def card_for(product: Product, lang: str, now: datetime) -> ProductCard:
         else None,
         discount=f"-{spoken.show_percent(discount, lang)}" if discount else None,
         deal_ends=ends,
-        image_path=product.image_link if Path(product.image_link).is_absolute() else "",
+        image_path=_photo(product.image_link, photos),
         link=product.link,
         brand=product.brand,
         note=note,
     )
+
+
+def _photo(link: str, photos: PhotoStore | None) -> str:
+    """A local file to draw, or "": a URL is drawn only from what `photos` fetched."""
+    if photos is not None:
+        link = photos.path(link)
+    elif is_remote(link):
+        return ""
+    return link if link and Path(link).is_absolute() else ""

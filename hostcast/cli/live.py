@@ -39,6 +39,7 @@ assert get_args(BargeIn) == BARGE_IN_MODES
 CHAT_KEPT = 50  # messages remembered for the page
 ANSWER_BACKLOG = 4  # answers waiting for the voice; past this a question is not answered
 STALE_SECONDS = 30.0  # a question whose turn comes later than this is not answered any more
+NO_PHOTO_SHOWN = 20  # products without a photo the page lists
 
 
 @dataclass
@@ -389,5 +390,25 @@ class LiveShow:
             "pinned": self.steering.pinned,
             "paused": self.steering.paused,
             "writer": self.show.stats(),
+            "no_photo": self._no_photo(products),
         }
+
+    def _no_photo(self, products: Sequence[Product]) -> list[dict[str, Any]]:
+        """The orderable products whose card shows a placeholder: no link, the photo not
+        fetched yet, or refused (with why); at most NO_PHOTO_SHOWN of them."""
+        photos = self.show.photos
+        missing: list[dict[str, Any]] = []
+        for product in products:
+            if not product.orderable:
+                continue
+            link = product.image_link
+            state = photos.state(link) if photos is not None else ("ok" if link else "none")
+            if state == "ok":
+                continue
+            reason = photos.failure(link) if photos is not None else None
+            missing.append({"id": product.id, "title": product.title, "state": state,
+                            "reason": reason})
+            if len(missing) >= NO_PHOTO_SHOWN:
+                break
+        return missing
 

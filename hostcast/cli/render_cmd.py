@@ -11,6 +11,7 @@ from hostcast.cli.progress import ProgressBar
 from hostcast.cli.show import Show
 from hostcast.cli.show_flags import add_show_flags, show_options
 from hostcast.cli.writer_setup import writer_summary
+from hostcast.fetching import photo_summary
 
 
 def register(commands: Any) -> None:
@@ -20,7 +21,9 @@ def register(commands: Any) -> None:
         description="Write, voice and draw the stream of a catalog into an H.264 + AAC "
         "MP4 file, drawing each frame as it is encoded.",
     )
-    render.add_argument("--catalog", required=True, help="catalog file")
+    render.add_argument(
+        "--catalog", required=True, help="catalog file, or the http(s) URL of a feed"
+    )
     render.add_argument("--out", required=True, type=Path, help="MP4 file to write")
     render.add_argument(
         "--duration", type=float, default=60.0, metavar="S", help="seconds of stream (60)"
@@ -45,7 +48,11 @@ def run_render(args: argparse.Namespace) -> int:
         f"{report.segments} lines, {speed:.1f} stream-seconds per CPU-second"
     )
     print(writer_summary(show.stats()))
-    print(voice_summary(show.health()["voice"]))
+    health = show.health()
+    print(voice_summary(health["voice"]))
+    photos = health.get("photos")
+    if photos is not None and (photos["fetched"] or photos["refused"] or photos["cached"]):
+        print(photo_summary(photos))
     return 0
 
 

@@ -19,6 +19,7 @@ from host.script.writer import ScriptWriter
 from hostcast.cli import options
 from hostcast.cli.show_flags import add_writer_flags, read_show
 from hostcast.cli.writer_setup import ShowWriter, writer_from, writer_summary
+from hostcast.fetching import add_fetch_flags
 from hostcast.show_settings import add_flags
 
 
@@ -29,7 +30,7 @@ def register(commands: Any) -> None:
         description="Write pitch scripts from a catalog with the templates, and print "
         "each line as spoken, as shown on screen, and with the facts it states.",
     )
-    script.add_argument("catalog", help="catalog file")
+    script.add_argument("catalog", help="catalog file or http(s) URL")
     script.add_argument("--product", metavar="ID", help="only this product (id)")
     script.add_argument(
         "--lang", help="fr or en (default: the catalog's language, else en)"
@@ -45,6 +46,7 @@ def register(commands: Any) -> None:
     add_flags(script, ("seed", "currency"))
     script.add_argument("--templates", type=Path, help="template folder (default: bundled)")
     add_writer_flags(script)
+    add_fetch_flags(script, refresh=False)
     script.set_defaults(run=run_script)
 
 

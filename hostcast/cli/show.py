@@ -11,6 +11,7 @@ from typing import Any
 from host.avatar.pack import load_pack
 from host.avatar.presenter import Presenter
 from host.catalog import CatalogLoad, load_catalog
+from host.catalog.fetch.photo_store import PhotoStore
 from host.catalog.model import Product
 from host.compose.compositor import Compositor
 from host.compose.layout import layout_for
@@ -29,11 +30,15 @@ from host.voice.loading import LoadingVoice
 from host.voice.profile import VoiceProfile, voice_from_profile
 from hostcast.cli.writer_setup import ShowWriter, WriterOptions, writer_from
 from hostcast.environment import Environment
+from hostcast.fetching import photo_store
 from hostcast.programme import NEURAL, Programme
 from hostcast.programme_reader import voice_profile
 from hostcast.show_settings import ShowSettings, show_language
 from stream.encoder import AUDIO_RATE, VideoSettings
 from stream.file_render import RenderReport, render_to_file
+
+PREFETCH = 64  # product photos asked for as the show opens; the rest as their cards come
+OFFLINE_PHOTO_WAIT = 60.0  # seconds a file render waits for them
 
 # The bundled espeak voice of a language whose default profile is a neural one.
 ESPEAK_DEFAULTS = {"en": "en-espeak"}
@@ -63,6 +68,7 @@ class ShowOptions:
     opening: bool = True  # greet and disclose before the first pitch
     music: Path | None = None  # an audio file looped under the programme, ducked under speech
     writer: WriterOptions = field(default_factory=WriterOptions)
+    cache: Path | None = None  # fetched photos go under cache/photos; None: photos from files
 
     @classmethod
     def of(
@@ -73,7 +79,7 @@ class ShowOptions:
         **extra: Any,
     ) -> ShowOptions:
         """The options of `programme` aired with `settings`; `extra` sets the rest (offline,
-        at, opening, threads). ValueError if the model's API key is not in `env`."""
+        at, opening, threads, cache). ValueError if the model's API key is not in `env`."""
         return cls(
             catalog=programme.catalog,
             lang=programme.lang,
@@ -107,6 +113,7 @@ class Show:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         seed: int = 0,
         bed: MusicBed | None = None,
+        photos: PhotoStore | None = None,
     ) -> None:
         self.loaded = loaded
         self.settings = settings
@@ -120,6 +127,7 @@ class Show:
         self.clock = clock  # the wall clock sales are judged by
         self.seed = seed
         self.bed = bed  # music under the programme, if any
+        self.photos = photos  # product photos from URLs, fetched ahead of their cards
 
     @classmethod
     def open(
@@ -181,7 +189,10 @@ class Show:
             except ConfigError as exc:
                 raise ConfigError(f"music: {exc}") from None
         guard = PriceGuard(now=clock, audit=opts.writer.audit_log)
-        builder = SegmentBuilder(voices, lang, sample_rate=AUDIO_RATE, clock=clock, guard=guard)
+        photos = _photos(opts, on_air)
+        builder = SegmentBuilder(
+            voices, lang, sample_rate=AUDIO_RATE, clock=clock, guard=guard, photos=photos
+        )
         templates = TemplateWriter(seed=opts.seed, clock=clock, langs=(lang,))
         writer = ShowWriter(opts.writer, templates, guard, clock)
         if picture is None:
@@ -202,7 +213,7 @@ class Show:
             )
         return cls(
             loaded, settings, builder, writer, picture, lang, opening=opts.opening, clock=clock,
-            seed=opts.seed, bed=bed,
+            seed=opts.seed, bed=bed, photos=photos,
         )
 
     def segments(
@@ -243,8 +254,12 @@ class Show:
         }
 
     def health(self) -> dict[str, Any]:
-        """Which voice and presenter are on air, and whether either fell back, and why."""
-        return {"voice": self.builder.voice_status(), "presenter": self.picture.head_status()}
+        """Which voice and presenter are on air, whether either fell back and why, and how
+        the product photos from URLs were fetched."""
+        health = {"voice": self.builder.voice_status(), "presenter": self.picture.head_status()}
+        if self.photos is not None:
+            health["photos"] = self.photos.stats()
+        return health
 
     def close(self, *, picture: bool = True) -> None:
         """Stops the model writer's thread, and the picture's head unless `picture` is false
@@ -271,6 +286,18 @@ class Show:
             on_frame=on_frame,
             bed=self.bed,
         )
+
+
+def _photos(opts: ShowOptions, on_air: Sequence[Product]) -> PhotoStore | None:
+    """The store of fetched photos, with the first products' photos asked for now; a file
+    render waits for them (each fetch has its own limits), a stream does not."""
+    if opts.cache is None:
+        return None
+    photos = photo_store(opts.cache)
+    photos.want(p.image_link for p in on_air[:PREFETCH])
+    if opts.offline:
+        photos.wait(OFFLINE_PHOTO_WAIT)
+    return photos
 
 
 def _fallbacks(

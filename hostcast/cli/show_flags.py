@@ -11,10 +11,12 @@ import argparse
 from typing import Any
 
 from host.catalog import CatalogLoad
+from host.catalog.fetch.feed_mirror import FeedMirrors
 from host.errors import ConfigError
 from host.script.llm.prompt import STYLES
 from hostcast.cli.options import moment
 from hostcast.cli.show import ShowOptions
+from hostcast.fetching import add_fetch_flags, cache_folder, feed_mirrors
 from hostcast.programme import PROGRAMME_KEYS, Programme
 from hostcast.programme_reader import ProgrammeReader
 from hostcast.show_settings import KEYS, SETTINGS, ShowSettings, add_flags, read_settings
@@ -37,6 +39,7 @@ def add_show_flags(parser: argparse.ArgumentParser, *, live: bool = False) -> No
     parser.add_argument("--at", metavar="ISO_TIME", help="judge sales at this time (now)")
     add_flags(parser, LOOK_AND_SOUND + (LIVE_SETTINGS if live else ()))
     add_writer_flags(parser)
+    add_fetch_flags(parser, refresh=live)
 
 
 def add_writer_flags(parser: argparse.ArgumentParser) -> None:
@@ -50,11 +53,16 @@ def add_writer_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def read_show(
-    args: argparse.Namespace, catalog: str, *, orderable_needed: bool = True
+    args: argparse.Namespace,
+    catalog: str,
+    *,
+    orderable_needed: bool = True,
+    feeds: FeedMirrors | None = None,
 ) -> tuple[Programme, ShowSettings, CatalogLoad]:
-    """The programme and settings the flags give (`catalog` is the catalog's path as given),
-    with the catalog as loaded; ConfigError naming every flag that is wrong. Flags the
-    command does not have take their defaults."""
+    """The programme and settings the flags give (`catalog` is the catalog's path or URL as
+    given), with the catalog as loaded; ConfigError naming every flag that is wrong. Flags
+    the command does not have take their defaults. A URL is fetched through `feeds`
+    (default: mirrors in the `--cache` folder)."""
     given = vars(args)
     settings, problems = read_settings(
         {key: given.get(key) for key in KEYS}, lambda setting: setting.flag
@@ -63,7 +71,9 @@ def read_show(
     def report(key: str, problem: str) -> None:
         problems.append(f"{key}: {problem}")
 
-    reader = ProgrammeReader(report)
+    if feeds is None:
+        feeds = feed_mirrors(cache_folder(given.get("cache")))
+    reader = ProgrammeReader(report, feeds=feeds)
     values: dict[str, Any] = {key: given.get(key) for key in PROGRAMME_KEYS}
     values["catalog"] = catalog  # `--catalog`, or `script`'s positional CATALOG
     programme = reader.read(
@@ -78,14 +88,16 @@ def read_show(
 
 
 def show_options(
-    args: argparse.Namespace, **extra: Any
+    args: argparse.Namespace, *, feeds: FeedMirrors | None = None, **extra: Any
 ) -> tuple[ShowOptions, ShowSettings, CatalogLoad]:
     """The show the flags describe, with its settings and catalog; its API key is taken from
-    the environment `main` read (`args.env`); `extra` as for `ShowOptions.of`."""
-    programme, settings, loaded = read_show(args, args.catalog)
+    the environment `main` read (`args.env`); `feeds` as for `read_show`; `extra` as for
+    `ShowOptions.of`."""
+    programme, settings, loaded = read_show(args, args.catalog, feeds=feeds)
     at = moment(args.at) if args.at else None
+    cache = cache_folder(getattr(args, "cache", None))
     try:
-        opts = ShowOptions.of(programme, settings, args.env, at=at, **extra)
+        opts = ShowOptions.of(programme, settings, args.env, at=at, cache=cache, **extra)
     except ValueError as exc:
         raise ConfigError(f"--api-key-env: {exc}") from None
     return opts, settings, loaded

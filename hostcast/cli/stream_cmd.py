@@ -9,15 +9,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from host.catalog.fetch.feed_mirror import FeedRefresher
 from host.chat.connector import JsonLinesFeed
 from host.errors import ConfigError
 from host.script.steering import Steering
 from host.segment.segment import Segment
+from hostcast.cli.followed_catalog import FollowedCatalog
 from hostcast.cli.live import LiveShow
 from hostcast.cli.on_air import OnAir
 from hostcast.cli.show import Show
 from hostcast.cli.show_flags import add_show_flags, show_options
 from hostcast.cli.writer_setup import writer_summary
+from hostcast.fetching import cache_folder, feed_mirrors, photo_summary, refresh_minutes
 from hostcast.schedule.config import Outputs
 from stream.sinks import parse_rtmp_url
 from stream.web.server import parse_bind
@@ -33,7 +36,9 @@ def register(commands: Any) -> None:
         description="Air the catalog's show in real time until Ctrl-C, SIGTERM or "
         "--duration: one H.264 + AAC encode feeds every RTMP ingest and the recording.",
     )
-    stream.add_argument("--catalog", required=True, help="catalog file")
+    stream.add_argument(
+        "--catalog", required=True, help="catalog file, or the http(s) URL of a feed"
+    )
     stream.add_argument(
         "--rtmp", action="append", default=[], metavar="URL",
         help="rtmp:// or rtmps:// ingest URL with its stream key (repeatable)",
@@ -106,15 +111,26 @@ def run_stream(args: argparse.Namespace) -> int:
     if args.duration is not None and args.duration <= 0:
         raise ConfigError(f"--duration: must be positive, got {args.duration}")
     outputs = _outputs(args)
-    opts, settings, loaded = show_options(args)
+    try:
+        every = refresh_minutes(args.catalog_refresh) * 60
+    except ValueError as exc:
+        raise ConfigError(f"--catalog-refresh: {exc}") from None
+    feeds = feed_mirrors(cache_folder(args.cache))
+    opts, settings, loaded = show_options(args, feeds=feeds)
     show = Show.open(opts, loaded=loaded)
     feed = JsonLinesFeed(settings.chat_feed) if settings.chat_feed is not None else None
+    # The catalog file is read again when it changes; a URL's copy is fetched again.
+    catalog = FollowedCatalog(loaded, opts.catalog, currency=opts.currency)
+    refresher = FeedRefresher(feeds, every)
     try:
-        live = LiveShow(show, Steering(), barge_in=settings.barge_in)
+        live = LiveShow(show, Steering(), barge_in=settings.barge_in, products=catalog.products)
         on_air = OnAir(
             show, outputs, lookahead=settings.lookahead, on_segment=_aired,
             whip_token=args.whip_token or args.env.whip_token, allow_remote=args.allow_remote,
             live=live, token=args.env.operator_token,
+            segments=lambda clock, steering: show.segments(
+                clock, steering, products=catalog.products
+            ),
         )
         if not on_air.sinks:
             print("no --rtmp, --record or preview: the stream airs to no output", file=sys.stderr)
@@ -126,6 +142,8 @@ def run_stream(args: argparse.Namespace) -> int:
             print(f"preview: {on_air.server.url}  (operator token: {on_air.token})", flush=True)
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: on_air.stop.set())
+        if feeds:
+            refresher.start()
         try:
             if feed is not None:
                 try:
@@ -136,6 +154,7 @@ def run_stream(args: argparse.Namespace) -> int:
                     ) from None
             on_air.run(args.status_every, lambda: _print_status(on_air))
         finally:
+            refresher.stop()
             if feed is not None:
                 feed.stop()
             on_air.close()
@@ -161,4 +180,7 @@ def _print_status(on_air: OnAir) -> None:
             + (f" ({trouble})" if trouble else "")
         )
     parts.append(writer_summary(on_air.show.stats()))
+    photos = on_air.show.health().get("photos")
+    if photos is not None and (photos["fetched"] or photos["refused"] or photos["cached"]):
+        parts.append(photo_summary(photos))
     print("status: " + " | ".join(parts), file=sys.stderr, flush=True)

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from host.catalog.fetch.feed_mirror import FeedRefresher
 from host.catalog.model import Product
 from host.chat.connector import JsonLinesFeed
 from host.errors import ConfigError, StateError
@@ -40,6 +41,7 @@ from hostcast.daemon.scheduled_show import ScheduledShow
 from hostcast.daemon.state_store import StateStore
 from hostcast.daemon.supervisor import STATE_ENV
 from hostcast.environment import Environment
+from hostcast.fetching import feed_mirrors
 from hostcast.schedule.config import HostcastConfig, InvalidConfigError, load_config
 
 log = logging.getLogger(__name__)
@@ -152,9 +154,18 @@ class ChannelRunner:
             raise
         self.as_run = AsRunLog(self.store, on_error=self._state_error)
         self.watch = ConfigWatch(config)
+        # Catalog URLs are fetched again on a thread: a new version lands in its local
+        # copy, which the watch sees, and the reload checks it like an edited file.
+        self.feeds = feed_mirrors(config.daemon.cache)
+        self._follow_feeds(config)
+        self.refresher = FeedRefresher(self.feeds, config.daemon.catalog_refresh * 60)
         self._on_aired: SegmentHook | None = None
         if refused is None:
             self._remember(config)
+
+    def _follow_feeds(self, config: HostcastConfig) -> None:
+        for url, currency in config.feeds:
+            self.feeds.mirror(url, currency)
 
     def _remember(self, config: HostcastConfig) -> None:
         """Keep `config`'s text as the last good one, for a start on a broken file."""
@@ -215,6 +226,8 @@ class ChannelRunner:
                 print(f"channel {self.name}: preview {on_air.server.url}  (operator token: "
                       f"{on_air.token})", file=sys.stderr, flush=True)
             feed = self._chat_feed()
+            if self.feeds:
+                self.refresher.start()
             self._signals()
             log.info("channel %s on air", self.name)
             ticks = 0
@@ -231,6 +244,7 @@ class ChannelRunner:
 
             on_air.run(STATUS_EVERY, tick)
         finally:
+            self.refresher.stop()
             if feed is not None:
                 feed.stop()
             on_air.close()
@@ -288,6 +302,7 @@ class ChannelRunner:
             self._refuse(str(exc))
             return
         self.feed.apply(config)
+        self._follow_feeds(config)
         self.config = config
         self.config_error = None
         self.watch.watch(config)
@@ -327,6 +342,8 @@ class ChannelRunner:
                 for health in air.sinks
             ],
             "writer": self.shows.stats(self.feed.current),
+            "photos": self.feed.current.photos.stats() if self.feed.current.photos else None,
+            "feeds": self.feeds.status(),
             "last_error": self.last_error,
             "config_error": self.config_error,
         }

@@ -36,6 +36,11 @@ _CHANNEL_METRICS = (
     ("refused", "hostcast_llm_refused_total", "Model lines refused by the guardrail."),
     ("fallbacks", "hostcast_llm_fallbacks_total", "Template lines aired instead of a model's."),
     ("failed", "hostcast_llm_failed_total", "Model requests that timed out or failed."),
+    ("photos_fetched", "hostcast_photos_fetched_total", "Product photos fetched from URLs."),
+    ("photos_revalidated", "hostcast_photos_revalidated_total",
+     "Cached product photos the server said were unchanged (304)."),
+    ("photos_refused", "hostcast_photos_refused_total",
+     "Product photo fetches refused (HTTP error, timeout, too big, not an image...)."),
 )
 _SINK_METRICS = (
     ("reconnects", "hostcast_sink_reconnects_total", "Times an output reconnected."),
@@ -91,6 +96,8 @@ def _channel(c: ChannelReport) -> dict[str, Any]:
         "fps": _round(c.fps),
         "sinks": status.get("sinks") or [],
         "writer": status.get("writer"),
+        "photos": status.get("photos"),
+        "feeds": status.get("feeds") or [],
         "config_error": status.get("config_error"),
     }
 

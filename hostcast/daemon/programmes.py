@@ -82,7 +82,9 @@ class ProgrammeShows:
     def _open(self, programme: Programme, channel: Channel, config: HostcastConfig) -> Show:
         where = f"{shown(config.path)}: channel[{channel.name}]"
         try:
-            opts = ShowOptions.of(programme, channel.settings, self.env, opening=True)
+            opts = ShowOptions.of(
+                programme, channel.settings, self.env, opening=True, cache=config.daemon.cache
+            )
         except ValueError as exc:
             raise ConfigError(f"{where}.api_key_env: {exc}") from None
         loaded = config.catalogs.get(programme.catalog)

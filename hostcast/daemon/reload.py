@@ -68,6 +68,7 @@ def restart_reason(old: HostcastConfig, new: HostcastConfig, name: str) -> str |
         ),
         ("avatar", before.programme.avatar, after.programme.avatar),
         ("daemon.state", old.daemon.state, new.daemon.state),
+        ("daemon.cache", old.daemon.cache, new.daemon.cache),
         ("daemon.allow_remote", old.daemon.allow_remote, new.daemon.allow_remote),
     ]
     changed = [key for key, a, b in checks if a != b]

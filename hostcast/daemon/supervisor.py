@@ -40,6 +40,7 @@ STATE_ENV = "HOSTCAST_STATE"
 CHANNEL_COUNTERS = ("frames", "repeated_frames", "late_frames", "segments", "air_seconds")
 WRITER_COUNTERS = ("guard_refused", "generated", "refused", "fallbacks", "failed")
 SINK_COUNTERS = ("sent_bytes", "dropped_bytes", "reconnects")
+PHOTO_COUNTERS = ("fetched", "revalidated", "refused")  # summed as photos_<counter>
 _QUICK_EXIT = 1.0  # seconds: a restart asked for sooner than this waits the first backoff
 
 ChildCommand = Callable[[Path, str], Sequence[str]]
@@ -492,6 +493,11 @@ def _carry_into(totals: dict[str, float], sinks: dict[tuple[str, str], float],
         for key in WRITER_COUNTERS:
             if key in writer:
                 totals[key] = totals.get(key, 0.0) + _number(writer[key])
+    photos = status.get("photos")
+    if isinstance(photos, dict):
+        for key in PHOTO_COUNTERS:
+            name = f"photos_{key}"
+            totals[name] = totals.get(name, 0.0) + _number(photos.get(key))
     for sink in status.get("sinks") or ():
         if isinstance(sink, dict) and isinstance(sink.get("name"), str):
             for key in SINK_COUNTERS:

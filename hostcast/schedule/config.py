@@ -17,6 +17,7 @@ from pathlib import Path
 
 from host.catalog import CatalogLoad
 from host.errors import ConfigError
+from hostcast.fetching import DEFAULT_CACHE, DEFAULT_REFRESH_MINUTES
 from hostcast.programme import Programme
 from hostcast.schedule.selection import Lineup
 from hostcast.schedule.slots import Timetable, WeeklyWindow
@@ -41,6 +42,8 @@ class DaemonSettings:
     health: tuple[str, int]  # where the health JSON and /metrics are served
     timezone: str
     allow_remote: bool  # whether health and preview may bind a non-loopback address
+    cache: Path = DEFAULT_CACHE  # fetched feeds and product photos
+    catalog_refresh: float = DEFAULT_REFRESH_MINUTES  # minutes between two fetches of a feed
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class HostcastConfig:
     catalogs: Mapping[Path, CatalogLoad]
     warnings: tuple[str, ...] = ()
     text: str = field(default="", repr=False, compare=False)  # the TOML it was read from
+    feeds: tuple[tuple[str, str | None], ...] = ()  # catalog URLs, with their currency
 
     def channel(self, name: str) -> Channel:
         for channel in self.channels:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from host.paths import shown
 from host.toml_errors import toml_message
+from hostcast.fetching import DEFAULT_REFRESH_MINUTES, cache_folder, feed_mirrors, refresh_minutes
 from hostcast.programme import PROGRAMME_KEYS
 from hostcast.programme_reader import ProgrammeReader
 from hostcast.schedule.config import (
@@ -56,7 +57,7 @@ _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _OVERLAP_HORIZON = timedelta(days=371)  # slots in two zones are compared over a year ahead
 
 _TOP_KEYS = ("daemon", "channel")
-_DAEMON_KEYS = ("state", "health", "timezone", "allow_remote")
+_DAEMON_KEYS = ("state", "health", "timezone", "allow_remote", "cache", "catalog_refresh")
 _CHANNEL_KEYS = ("name", *PROGRAMME_KEYS, "timezone", "outputs", "slot", *SETTING_KEYS)
 _OUTPUT_KEYS = ("rtmp", "whip", "record", "roll_minutes", "preview")
 _FILTER_KEYS = ("ids", "tags", "brands", "price_min", "price_max", "featured", "deal")
@@ -104,6 +105,7 @@ class ConfigReader:
             self.error("daemon", "must be a [daemon] table")
             daemon_table = {}
         daemon = self._daemon(daemon_table)
+        self.programmes.feeds = feed_mirrors(daemon.cache)  # catalog URLs, fetched there
         tables = data.get("channel", [])
         if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
             self.error("channel", "must be [[channel]] tables")
@@ -126,7 +128,7 @@ class ConfigReader:
         catalogs = {p: c for p, c in self.catalogs.items() if c is not None}
         return HostcastConfig(
             self.path, daemon, tuple(valid), MappingProxyType(catalogs), tuple(self.warnings),
-            text=self.text or "",
+            text=self.text or "", feeds=tuple(self.programmes.feed_urls.items()),
         )
 
     def _parse(self) -> dict[str, Any]:
@@ -223,11 +225,20 @@ class ConfigReader:
         state = self._text(table, "state", "daemon") or DEFAULT_STATE
         health_text = self._text(table, "health", "daemon") or DEFAULT_HEALTH
         health = self._bind(health_text, "daemon.health", allow_remote)
+        cache = self._text(table, "cache", "daemon")
+        refresh = table.get("catalog_refresh", DEFAULT_REFRESH_MINUTES)
+        try:
+            minutes = refresh_minutes(refresh)
+        except ValueError as exc:
+            self.error("daemon.catalog_refresh", str(exc))
+            minutes = DEFAULT_REFRESH_MINUTES
         return DaemonSettings(
             state=self._place(state),
             health=health or ("127.0.0.1", 8090),
             timezone=self._zone(table, "daemon", "UTC"),
             allow_remote=allow_remote,
+            cache=self._place(cache) if cache else cache_folder(None),
+            catalog_refresh=minutes,
         )
 
     def _channel(

@@ -197,6 +197,24 @@ function renderHealth(health, viewers) {
   }
 }
 
+function renderNoPhoto(missing) {
+  missing = missing || [];
+  $("no-photo-box").hidden = missing.length === 0;
+  const list = $("no-photo");
+  list.replaceChildren();
+  for (const item of missing) {
+    const li = document.createElement("li");
+    const name = document.createElement("span");
+    name.className = "state " + (item.state === "pending" ? "connecting" : "failed");
+    name.textContent = `${item.title || item.id} · ${item.state}`;
+    const detail = document.createElement("span");
+    detail.className = "detail";
+    detail.textContent = item.reason || (item.state === "pending" ? "fetching" : "no image link");
+    li.append(name, detail);
+    list.append(li);
+  }
+}
+
 function renderPinChoices(products, pinned) {
   const select = $("pin-product");
   const ids = (products || []).map((p) => p.id).join("\n");
@@ -358,6 +376,7 @@ function render(state) {
   $("caption").textContent = state.caption || "…";
   renderNext(state.next);
   renderHealth(state.health, state.viewers);
+  renderNoPhoto(state.no_photo);
   renderPinChoices(state.products, state.pinned);
   const viewers = Number(state.viewers || 0);
   $("viewers").textContent = `${viewers} watching`;
