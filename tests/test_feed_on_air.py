@@ -3,6 +3,7 @@ drawn as placeholders, and a feed that changes under a running stream."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -10,7 +11,9 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -115,6 +118,16 @@ def test_each_good_photo_is_on_its_card_and_each_bad_link_gets_the_placeholder(
     assert on_disk < 1024 * 1024  # three small photos; nothing of the refused ones
 
 
+def first_event(page: str) -> dict[str, Any]:
+    """The first status the preview's event stream sends."""
+    with urllib.request.urlopen(page.rstrip("/") + "/api/events", timeout=10) as events:
+        for raw in events:
+            line = raw.decode().strip()
+            if line.startswith("data:"):
+                return json.loads(line.removeprefix("data:"))  # type: ignore[no-any-return]
+    raise AssertionError("the event stream ended before a status")
+
+
 class Reader:
     """A child's output lines, collected as they come, on a thread per stream."""
 
@@ -156,7 +169,7 @@ def test_a_stream_follows_its_feed_url_and_keeps_the_last_good_version(tmp_path:
         run = subprocess.Popen(
             [sys.executable, "-m", "hostcast", "stream", "--catalog", server.url + "/feed.xml",
              "--voice", "en-espeak", "--size", "360x640", "--preset", "ultrafast",
-             "--no-preview", "--record", record, "--cache", tmp_path / "cache",
+             "--preview", "127.0.0.1:0", "--record", record, "--cache", tmp_path / "cache",
              "--catalog-refresh", "0.05", "--lookahead", "4", "--status-every", "2",
              "--duration", "80"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
@@ -166,6 +179,11 @@ def test_a_stream_follows_its_feed_url_and_keeps_the_last_good_version(tmp_path:
         try:
             first = out.wait(r"\[tee\]")
             assert first >= 0, (out.lines, err.lines)
+            page = re.search(r"preview: (http://\S+)", "\n".join(out.lines))
+            assert page is not None, out.lines
+            missing = {row["id"]: row for row in first_event(page.group(1))["no_photo"]}
+            # The page lists the mug, whose photo server never answers; the tee has its photo.
+            assert set(missing) == {"mug"} and missing["mug"]["state"] in ("pending", "refused")
             server.routes["/feed.xml"] = Route(feed("24.90 USD", mug=False), "application/xml")
             new_price = out.wait(r"\[tee\].*twenty-four dollars ninety", first)
             assert new_price >= 0, out.lines
