@@ -134,7 +134,11 @@ class ProgrammeReader:
     ) -> CatalogLoad | None:
         if path not in self.catalogs:
             try:
-                loaded: CatalogLoad | None = load_catalog(path, default_currency=currency)
+                mirror = self.feeds.for_file(path) if self.feeds is not None else None
+                loaded: CatalogLoad | None = (
+                    mirror.load() if mirror is not None
+                    else load_catalog(path, default_currency=currency)
+                )
             except CatalogError as exc:
                 self.report(key, str(exc))
                 loaded = None

@@ -147,3 +147,18 @@ def test_catalog_check_on_a_url_reports_each_photo_that_cannot_be_drawn(
     assert "3 products" in printed and "images: 1 of 3 can be drawn" in printed
     assert "[mug]: image_link: " + server.url + "/page.jpg: not an image" in printed
     assert "[cap]: image_link: " + server.url + "/missing.jpg: HTTP 404" in printed
+
+
+def test_relative_photo_links_in_a_fetched_feed_resolve_against_its_url(
+    tmp_path: Path,
+) -> None:
+    with FeedServer() as server:
+        rows = items()
+        rows[0]["image_link"] = "img/tee.jpg"
+        rows[1]["image_link"] = "//cdn.example/mug.png"
+        server.routes["/shop/feed.xml"] = Route(merchant_feed(rows), "application/xml")
+        mirror = FeedMirror(server.url + "/shop/feed.xml", tmp_path, limits=QUICK)
+        mirror.ensure()
+        tee, mug = mirror.load().products
+    assert tee.image_link == server.url + "/shop/img/tee.jpg"
+    assert mug.image_link == "http://cdn.example/mug.png"

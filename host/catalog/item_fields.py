@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 from host.catalog.availability import parse_availability
 from host.catalog.html_text import clean_line
@@ -27,6 +28,7 @@ class FeedContext:
     base_dir: Path | None = None
     default_currency: str | None = None
     language: str = ""
+    base_url: str | None = None  # a feed fetched from a URL: relative links resolve there
 
 
 class FieldReader:
@@ -133,10 +135,15 @@ class FieldReader:
         return "new"
 
     def image(self, raw: str) -> str:
-        """A URL as written; a relative path made absolute against the catalog's folder."""
+        """A URL as written; a relative path made absolute against the catalog's folder, or
+        against its URL for a feed fetched from one."""
         raw = raw.strip()
+        if not raw or (_URL.match(raw) and not raw.startswith("//")):
+            return raw
+        if self.context.base_url is not None:
+            return urljoin(self.context.base_url, raw)
         base = self.context.base_dir
-        if not raw or base is None or _URL.match(raw):
+        if base is None or raw.startswith("//"):
             return raw
         return os.path.normpath(os.path.join(os.fspath(base), raw))
 

@@ -48,12 +48,14 @@ def load_catalog_bytes(
     *,
     base_dir: Path | None = None,
     default_currency: str | None = None,
+    base_url: str | None = None,
 ) -> CatalogLoad:
-    """Load a catalog from its bytes; `name` names it in messages, `base_dir` anchors images."""
+    """Load a catalog from its bytes; `name` names it in messages; `base_dir` anchors
+    relative image paths, or `base_url` for a feed fetched from that URL."""
     currency = _currency(default_currency, name)
     text, decoding_notices = decode_catalog(data, name)
     feed = _read(text, name)
-    context = FeedContext(name, base_dir, currency, feed.language)
+    context = FeedContext(name, base_dir, currency, feed.language, base_url)
     assembly = assemble(feed.items, context)
     problems = sorted([*feed.problems, *assembly.problems], key=lambda p: p.line)
     notices = [*decoding_notices, *feed.notices, *assembly.notices]

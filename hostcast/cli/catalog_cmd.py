@@ -55,7 +55,9 @@ def _load(where: str, currency: str | None) -> CatalogLoad:
         return load_catalog(where, default_currency=currency)
     response = get(where, limits=FEED_LIMITS)  # FetchError names the URL: exit 2
     name = Path(response.url.split("?", 1)[0]).name or "feed"
-    loaded = load_catalog_bytes(response.body, name, default_currency=currency)
+    loaded = load_catalog_bytes(
+        response.body, name, default_currency=currency, base_url=response.url
+    )
     return CatalogLoad(redact(where), loaded.format, loaded.products, loaded.problems,
                        loaded.notices)
 
@@ -73,8 +75,8 @@ def _check_images(loaded: CatalogLoad, cache: Path) -> int:
         if not link:
             reason: str | None = "no image_link"
         elif is_remote(link):
-            reason = photos.failure(link) if photos.state(link) != "ok" else None
-            reason = reason or ("not fetched in time" if photos.state(link) != "ok" else None)
+            state = photos.state(link)
+            reason = None if state == "ok" else photos.failure(link) or "not fetched in time"
         else:
             reason = _local(link)
         checked += 1

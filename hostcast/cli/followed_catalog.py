@@ -31,7 +31,9 @@ class FollowedCatalog:
         currency: str | None = None,
         every: float = LOOK_EVERY,
         clock: Callable[[], float] = time.monotonic,
+        load: Callable[[], CatalogLoad] | None = None,
     ) -> None:
+        """`load` reads the file again (default: `load_catalog` on it, with `currency`)."""
         self.path = path
         self.currency = currency
         self.loaded = loaded
@@ -41,6 +43,7 @@ class FollowedCatalog:
         self._clock = clock
         self._stamp: Stamp = stamp(path)
         self._looked = clock()
+        self._load_file = load or (lambda: load_catalog(path, default_currency=currency))
 
     def products(self) -> tuple[Product, ...]:
         """The products as the file holds them now, or as last loaded."""
@@ -55,7 +58,7 @@ class FollowedCatalog:
 
     def _load(self) -> None:
         try:
-            loaded = load_catalog(self.path, default_currency=self.currency)
+            loaded = self._load_file()
         except CatalogError as exc:
             self._refuse(str(exc))
             return

@@ -120,7 +120,9 @@ def run_stream(args: argparse.Namespace) -> int:
     show = Show.open(opts, loaded=loaded)
     feed = JsonLinesFeed(settings.chat_feed) if settings.chat_feed is not None else None
     # The catalog file is read again when it changes; a URL's copy is fetched again.
-    catalog = FollowedCatalog(loaded, opts.catalog, currency=opts.currency)
+    mirror = feeds.for_file(opts.catalog)
+    catalog = FollowedCatalog(loaded, opts.catalog, currency=opts.currency,
+                              load=mirror.load if mirror is not None else None)
     refresher = FeedRefresher(feeds, every)
     try:
         live = LiveShow(show, Steering(), barge_in=settings.barge_in, products=catalog.products)

@@ -226,8 +226,7 @@ class ChannelRunner:
                 print(f"channel {self.name}: preview {on_air.server.url}  (operator token: "
                       f"{on_air.token})", file=sys.stderr, flush=True)
             feed = self._chat_feed()
-            if self.feeds:
-                self.refresher.start()
+            self.refresher.start()  # a reload may bring a catalog URL: it looks every time
             self._signals()
             log.info("channel %s on air", self.name)
             ticks = 0

@@ -60,7 +60,6 @@ class FeedMirror:
         self.refused = 0  # versions that did not load, or fetches that failed
         self.last_error: str | None = None
         self.checked_at: float | None = None  # the last answer, 200 or 304
-        self.loaded: CatalogLoad | None = None  # the last version checked, when fetched here
 
     def ensure(self) -> Path:
         """The local file, fetched now; the copy on disk when the server cannot be reached
@@ -95,9 +94,7 @@ class FeedMirror:
                 self.last_error = None
                 return False
             try:
-                loaded = load_catalog_bytes(
-                    response.body, self.path.name, default_currency=self.currency
-                )
+                loaded = self._load(response.body)
             except CatalogError as exc:
                 self._refuse(f"{self.shown}: {exc}")
                 raise CatalogError(f"{self.shown}: {exc}; the last good catalog stays on air") \
@@ -115,9 +112,22 @@ class FeedMirror:
                 self.versions += 1
             self._write_meta({"url": self.url, "etag": response.etag,
                               "last_modified": response.last_modified})
-            self.loaded = loaded
             self.last_error = None
             return not same
+
+    def load(self) -> CatalogLoad:
+        """The local copy, loaded as the feed it is: relative links resolve against its URL.
+        CatalogError when it cannot be read."""
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            raise CatalogError(f"{self.path}: cannot be read ({exc.strerror or exc})") from None
+        return self._load(data)
+
+    def _load(self, data: bytes) -> CatalogLoad:
+        return load_catalog_bytes(
+            data, self.path.name, default_currency=self.currency, base_url=self.url
+        )
 
     def status(self) -> dict[str, Any]:
         return {
@@ -165,6 +175,11 @@ class FeedMirrors:
                     url, self.root, currency=currency, limits=self.limits
                 )
             return self._mirrors[url]
+
+    def for_file(self, path: Path) -> FeedMirror | None:
+        """The mirror whose local copy `path` is, if it is one."""
+        with self._lock:
+            return next((m for m in self._mirrors.values() if m.path == path), None)
 
     def place(self, url: str, currency: str | None = None) -> Path:
         """The local file of the feed at `url`, fetched now if it can be (see `ensure`)."""
