@@ -145,7 +145,9 @@ def test_one_channel_killed_again_and_again_leaves_no_gap_in_the_other(tmp_path:
     assert seconds >= 15
     assert status.returncode == 0, status.stdout + status.stderr
     rows = {line.split()[0]: line for line in status.stdout.splitlines()[2:]}
-    assert re.match(r"steady +on_air +default .* 1[45]\.\d .* connected +0 +-$", rows["steady"])
+    # The fps column is a rate over the last status lines: 15 give or take a loaded runner's
+    # jitter (a CI run once read 16.7).
+    assert re.match(r"steady +on_air +default .* 1[3-7]\.\d .* connected +0 +-$", rows["steady"])
     assert re.match(rf"victim +on_air .* connected +{kills} +killed by SIGKILL$", rows["victim"])
     (recording,) = sorted((tmp_path / "rec" / "steady").glob("*.mp4"))
     video, audio = timeline(recording)
