@@ -35,7 +35,6 @@ class FollowedCatalog:
     ) -> None:
         """`load` reads the file again (default: `load_catalog` on it, with `currency`)."""
         self.path = path
-        self.currency = currency
         self.loaded = loaded
         self.refused: str | None = None  # why the file's latest version is not on air
         self.versions = 0  # versions taken after the first

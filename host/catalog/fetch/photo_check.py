@@ -12,7 +12,12 @@ MAX_PIXELS = 40_000_000  # 8000x5000; a decompression bomb claims far more
 
 
 class PhotoRefused(ValueError):
-    """The bytes are not a photo we draw; the message says why, in a few words."""
+    """The bytes are not a photo we draw; the message says why, in a few words, and `kind`
+    sorts it for counters: not_image or too_many_pixels."""
+
+    def __init__(self, message: str, kind: str = "not_image") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def check_photo(data: bytes, *, max_pixels: int = MAX_PIXELS) -> tuple[str, tuple[int, int]]:
@@ -36,7 +41,7 @@ def check_photo(data: bytes, *, max_pixels: int = MAX_PIXELS) -> tuple[str, tupl
                 if width * height > max_pixels:
                     raise PhotoRefused(
                         f"{width}x{height} pixels, over the {max_pixels // 1_000_000} "
-                        "megapixel cap"
+                        "megapixel cap", "too_many_pixels"
                     )
                 image.load()
     except PhotoRefused:
@@ -45,7 +50,8 @@ def check_photo(data: bytes, *, max_pixels: int = MAX_PIXELS) -> tuple[str, tupl
         raise PhotoRefused("not an image Pillow can read") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRefused(
-            f"over the {max_pixels // 1_000_000} megapixel cap: a decompression bomb"
+            f"over the {max_pixels // 1_000_000} megapixel cap: a decompression bomb",
+            "too_many_pixels",
         ) from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise PhotoRefused(f"a broken image ({exc})") from None

@@ -219,8 +219,7 @@ class PhotoStore:
         try:
             check_photo(response.body, max_pixels=self.max_pixels)
         except PhotoRefused as exc:
-            kind = "too_many_pixels" if "pixel" in str(exc) or "bomb" in str(exc) else "not_image"
-            self._refuse(link, f"{redact(link)}: {exc}", kind)
+            self._refuse(link, f"{redact(link)}: {exc}", exc.kind)
             return
         if len(response.body) > self.cache.cap:
             self._refuse(link, f"{redact(link)}: bigger than the whole photo cache", "too_big")
