@@ -34,6 +34,7 @@ EPSILON = 1e-6  # seconds: float rounding must never leave a due event waiting f
 FADE = round(0.005 * AUDIO_RATE)  # samples: a cut line fades out this fast, with no click
 QUIET_WAIT = round(0.4 * AUDIO_RATE)  # samples: the most a "word" cut waits without timings
 SENTENCE_WAIT = round(3.0 * AUDIO_RATE)  # samples: a sentence further off cuts at a word
+WORD_WAIT = round(0.5 * AUDIO_RATE)  # samples: a word further from its end cuts at a quiet stop
 
 CutMode = Literal["now", "word", "sentence"]
 CUT_MODES: tuple[str, ...] = get_args(CutMode)
@@ -299,6 +300,10 @@ def cut_point(airing: Placed, start: int, mode: CutMode) -> int:
                 end = span_end(word_spans(segment), offset)  # too far off: a word end will do
         else:
             end = span_end(word_spans(segment), offset)
+            if end is not None and end - offset > WORD_WAIT:
+                # A word running on ("AI-generated" is one to the voice): its first quiet
+                # moment, a stop between two syllables, when there is one before its end.
+                end = quiet_point(segment.speech.pcm, offset - FADE, end, FADE)
         # Between words (or sentences) the voice is silent: cut there at once.
         return earliest if end is None else min(airing.start_sample + end, airing.end_sample)
     # No word timings: the first quiet moment in the audio, or at most QUIET_WAIT on.

@@ -257,6 +257,26 @@ def test_sentence_further_than_3_s_cuts_at_a_word_end(show: Show, answer: Segmen
     assert round(cut_in.first_sample * RATE) == round(long.speech.words[index].end * RATE)
 
 
+def test_a_word_longer_than_half_a_second_cuts_at_a_quiet_edge_in_it(
+    show: Show, answer: Segment
+) -> None:
+    said = line(show, "An AI-generated, internationally recommended multivitamin.")
+    word = max(said.speech.words, key=lambda w: w.end - w.start)
+    t = float(np.ceil((word.start + 0.01) / 0.02) * 0.02)
+    assert word.end - t > 0.6, word  # a word the voice takes long over
+    run = Run(show, [said])
+    handles = run.cut_in_at(t, answer, "word")
+    run.playout.run(until=4)
+    (cut_in,) = handles
+    assert cut_in.lateness is not None and cut_in.lateness < word.end - t - 0.1
+    cut = round(cut_in.first_sample * RATE)  # type: ignore[operator]
+    assert cut < round(word.end * RATE)  # inside the word, well before its end
+    loud = np.sqrt(np.mean(said.speech.pcm.astype(np.float64) ** 2))
+    before = said.speech.pcm[cut - FADE : cut].astype(np.float64)
+    assert np.sqrt(np.mean(before**2)) <= 0.1 * loud  # between two syllables: no click
+    assert_clean_cut(run.output.pcm, cut, said.speech.pcm[cut - FADE : cut])
+
+
 def test_word_without_timings_cuts_at_a_quiet_moment_within_400_ms(
     show: Show, rotation: list[Segment], answer: Segment
 ) -> None:
