@@ -388,3 +388,26 @@ def test_every_answer_on_every_product_passes_the_guard(lang: str, at: datetime)
                     about = product if line.product_id else None
                     verdict = guard.check(line, about)
                     assert verdict.ok, (line.text, verdict.reasons)
+
+
+@pytest.mark.parametrize(("lang", "source", "said"), [
+    ("en", "youtube", "Julie on YouTube"),
+    ("en", "twitch", "Julie on Twitch"),
+    ("en", "shopify-live", "Julie on Shopify Live"),
+    ("fr", "tiktok", "Julie sur TikTok"),
+    ("en", "page", "Julie"),
+])
+def test_an_answer_says_who_asked_and_where(lang: str, source: str, said: str) -> None:
+    answerer = Answerer(clock=lambda: AT)
+    products = catalog(lang)
+    seen = set()
+    for _ in range(4):  # every variant in the rotation says it
+        message = ViewerMessage("Julie", "How much is the serum?" if lang == "en"
+                                else "Combien coûte le sérum ?", 0.0, source=source)
+        answer = answerer.answer(message, by_id(products, "tee-organic"), products, lang)
+        assert answer.spoken, answer
+        seen.add(answer.lines[0].caption)
+        assert said in answer.lines[0].caption, answer.lines[0].caption
+        if source == "page":
+            assert " on " not in answer.lines[0].caption.split("Julie")[1][:4]
+    assert len(seen) > 1

@@ -23,6 +23,7 @@ from host.chat.intent import (
     understand,
 )
 from host.chat.message import ViewerMessage
+from host.chat.platforms import spoken_where
 from host.chat.product_match import ProductIndex
 from host.chat.sanitize import ANONYMOUS, clean_name, clean_text, spoken_name
 from host.chat.words import fold
@@ -41,7 +42,7 @@ NO_PRODUCT = "no_product"  # a question about a product when none is on screen o
 # One template file per kind of answer, in scripts_templates/<lang>/answers/.
 ANSWER_KINDS = (*QUESTIONS, GREETING, THANKS_INTENT, OFF_TOPIC, NO_PRODUCT)
 # The name check_variants renders every template with, as if a viewer had written.
-_SAMPLE_VIEWER = {"name": "Julie", "anonymous": False}
+_SAMPLE_VIEWER = {"name": "Julie", "asker": "Julie on YouTube", "anonymous": False}
 
 
 def utc_now() -> datetime:
@@ -106,6 +107,11 @@ def _asked_context(
         "has_colors": bool(options.get("color")),
         "backorder": product.availability is Availability.BACKORDER,
     }
+
+
+def _asker(name: str, where: str) -> str:
+    """Who asked and where, as said: "Julie on YouTube" (just "Julie" on the page)."""
+    return f"{name} {where}" if where else name
 
 
 def _hostile(folded: str) -> bool:
@@ -207,7 +213,9 @@ class Answerer:
         rotation = self._rotations[(lang, kind)]
         now = self._clock()
         why = "no variant applies"
-        anonymous = {**extra, "name": ANONYMOUS[lang], "anonymous": True}
+        where = extra.get("where", "")
+        anonymous = {**extra, "name": ANONYMOUS[lang], "asker": _asker(ANONYMOUS[lang], where),
+                     "anonymous": True}
         for variant in rotation.order():
             # A name the guard refuses ("Twenty", "Miracle") falls back to "a viewer".
             for context in (extra, anonymous):
@@ -229,8 +237,10 @@ class Answerer:
         name: str,
         product: Product | None,
         lang: str,
+        source: str = "",
     ) -> Answer:
-        """The answer to an understood message from `name` (as typed) about `product`."""
+        """The answer to an understood message from `name` (as typed) about `product`;
+        `source` is where it was asked ("youtube"), which the answer says."""
         lang = self._check_lang(lang)
         intent = understanding.intent
         if intent in REFUSED:
@@ -240,9 +250,12 @@ class Answerer:
         said = spoken_name(name, lang)
         typed = fold(clean_name(name))
         if said == ANONYMOUS[lang] or _hostile(typed) or _hostile(fold(said)):
-            extra: dict[str, Any] = {"name": ANONYMOUS[lang], "anonymous": True}
-        else:
-            extra = {"name": said, "anonymous": False}
+            said = ANONYMOUS[lang]
+        where = spoken_where(source, lang)
+        extra: dict[str, Any] = {
+            "name": said, "asker": _asker(said, where), "where": where,
+            "anonymous": said == ANONYMOUS[lang],
+        }
         kind = intent
         about: Product | None = None
         if intent in QUESTIONS:
@@ -282,7 +295,7 @@ class Answerer:
                 if on_screen is not None and on_screen.id == understanding.product_id
                 else None,
             )
-        return self.say(understanding, message.name, product, lang)
+        return self.say(understanding, message.name, product, lang, message.source)
 
     def _check_lang(self, lang: str) -> str:
         code = spoken.check_lang(lang)

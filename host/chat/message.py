@@ -14,3 +14,4 @@ class ViewerMessage:
     received: float
     source: str = "page"  # "page" (the preview's chat box), "api", or a connector's name
     client: str = ""  # who sent it, for rate limits: an address, a platform user id
+    kind: str = "message"  # or a platform's paid or member event: "superchat", "membership"
