@@ -10,7 +10,7 @@ import math
 import re
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,15 @@ from typing import Any
 from aiohttp import web
 
 from stream.web.events import StatusFeed, stream_events
-from stream.web.protocols import Chat, Controls, StatusSource
+from stream.web.protocols import Chat, Controls, StatusSource, TooManyMessages
 from stream.web.rate_limit import TokenBuckets, take_all
+from stream.web.webhook import (
+    NONCE_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    WebhookRefused,
+    WebhookVerifier,
+)
 from stream.webrtc.peers import NotOnAirError, OfferError, ViewerLimitError, ViewerPeers
 from stream.webrtc.sink import WebRtcSink
 from stream.webrtc.viewer import VideoCodec
@@ -45,6 +52,8 @@ CHAT: web.AppKey[Chat | None] = web.AppKey("chat")
 TOKEN = web.AppKey("token", str)
 HOSTS: web.AppKey[frozenset[str] | None] = web.AppKey("hosts")
 FEED_TASK: web.AppKey[asyncio.Task[None]] = web.AppKey("feed_task")
+WEBHOOKS = web.AppKey("webhooks", WebhookVerifier)
+_KIND = re.compile(r"[a-z][a-z_]{0,23}")
 
 
 @dataclass(frozen=True)
@@ -210,6 +219,11 @@ def _chat(request: web.Request) -> Chat:
 
 async def _chat_body(request: web.Request) -> dict[str, Any]:
     """The message's JSON object, read no further than MAX_CHAT_BODY bytes."""
+    return _chat_json(await _chat_raw(request))
+
+
+async def _chat_raw(request: web.Request) -> bytes:
+    """The request's body as sent, read no further than MAX_CHAT_BODY bytes."""
     size = request.content_length
     if size is not None and size > MAX_CHAT_BODY:
         raise web.HTTPRequestEntityTooLarge(
@@ -220,6 +234,10 @@ async def _chat_body(request: web.Request) -> dict[str, Any]:
         raise web.HTTPRequestEntityTooLarge(
             MAX_CHAT_BODY, len(raw), text=f"body: over {MAX_CHAT_BODY} bytes"
         )
+    return raw
+
+
+def _chat_json(raw: bytes) -> dict[str, Any]:
     try:
         body = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -240,17 +258,37 @@ def _chat_field(body: dict[str, Any], name: str, limit: int) -> str:
     return value
 
 
+def _client_field(body: dict[str, Any]) -> str:
+    client = body.get("client", "")
+    if not isinstance(client, str) or len(client) > 100:
+        raise web.HTTPBadRequest(text="client: a string of at most 100 characters")
+    return client
+
+
+def _kind_field(body: dict[str, Any]) -> str:
+    kind = body.get("kind", "message")
+    if not isinstance(kind, str) or not _KIND.fullmatch(kind):
+        raise web.HTTPBadRequest(text="kind: a short lower-case word such as 'message' or "
+                                      "'superchat'")
+    return kind
+
+
 async def _post_chat(request: web.Request, body: dict[str, Any], *, source: str,
-                     client: str, received: float) -> web.Response:
+                     client: str, received: float, kind: str = "message") -> web.Response:
     chat = _chat(request)
     name, text = _chat_field(body, "name", MAX_NAME), _chat_field(body, "text", MAX_TEXT)
+    extra: dict[str, Any] = {} if kind == "message" else {"kind": kind}
     loop = asyncio.get_running_loop()
     try:
         # Cleaning and sorting the message is quick, but it must never hold up the video.
         receipt = await loop.run_in_executor(
             None, lambda: chat.receive(name, text, source=source, client=client,
-                                       received=received)
+                                       received=received, **extra)
         )
+    except TooManyMessages as exc:
+        raise web.HTTPTooManyRequests(
+            text=str(exc), headers={"Retry-After": str(max(1, math.ceil(exc.retry_after)))}
+        ) from None
     except ValueError as exc:
         raise web.HTTPBadRequest(text=str(exc)) from None
     return web.json_response(dict(receipt), status=202)
@@ -264,10 +302,34 @@ async def chat_api(request: web.Request) -> web.Response:
     source = body.get("source", "api")
     if not isinstance(source, str) or not _SOURCE.fullmatch(source):
         raise web.HTTPBadRequest(text="source: a short lower-case name such as 'tiktok'")
-    client = body.get("client", "")
-    if not isinstance(client, str) or len(client) > 100:
-        raise web.HTTPBadRequest(text="client: a string of at most 100 characters")
-    return await _post_chat(request, body, source=source, client=client, received=received)
+    return await _post_chat(request, body, source=source, client=_client_field(body),
+                            received=received, kind=_kind_field(body))
+
+
+async def chat_webhook(request: web.Request) -> web.Response:
+    """A comment from a platform's bridge, signed with that source's shared secret (no
+    bearer token: the bridge holds only the secret of its own source)."""
+    received = time.monotonic()
+    source = request.match_info["source"]
+    raw = await _chat_raw(request)
+    headers = request.headers
+    try:
+        request.app[WEBHOOKS].verify(source, headers.get(TIMESTAMP_HEADER),
+                                     headers.get(NONCE_HEADER), headers.get(SIGNATURE_HEADER),
+                                     raw)
+    except WebhookRefused as exc:
+        if exc.status == 404:
+            raise web.HTTPNotFound(text=str(exc)) from None
+        if exc.status == 503:
+            raise web.HTTPServiceUnavailable(text=str(exc), headers={"Retry-After": "5"}) \
+                from None
+        log.warning("webhook %s refused from %s: %s", source, request.remote, exc)
+        raise web.HTTPUnauthorized(
+            text=str(exc), headers={"WWW-Authenticate": 'HMAC-SHA256 realm="hostcast"'}
+        ) from None
+    body = _chat_json(raw)
+    return await _post_chat(request, body, source=source, client=_client_field(body),
+                            received=received, kind=_kind_field(body))
 
 
 async def chat_page(request: web.Request) -> web.Response:
@@ -317,12 +379,13 @@ def create_app(sink: WebRtcSink, status: StatusSource, controls: Controls | None
                allowed_hosts: frozenset[str] | None = None,
                video_codecs: Sequence[VideoCodec] = ("h264", "vp8"),
                chat: Chat | None = None, chat_limits: ChatLimits | None = None,
-               ) -> web.Application:
+               webhooks: Mapping[str, str] | None = None) -> web.Application:
     """The aiohttp app; run it in the loop the sink is attached to.
 
     `allowed_hosts`: the names the Host header may carry (None: any). `video_codecs`: in
     order of preference; ("vp8",) sends every viewer the shared VP8 encode instead.
     `chat`: where viewers' messages go (default: `controls`, when it takes them too).
+    `webhooks`: source name -> shared secret, for the signed POST /api/chat/webhook/SOURCE.
     """
     app = web.Application(client_max_size=MAX_BODY, middlewares=[_errors_as_json])
     peers = ViewerPeers(sink, max_viewers=max_viewers, connect_timeout=connect_timeout,
@@ -337,6 +400,7 @@ def create_app(sink: WebRtcSink, status: StatusSource, controls: Controls | None
     app[LIMITS] = chat_limits or ChatLimits()
     app[TOKEN] = token or ""
     app[HOSTS] = allowed_hosts
+    app[WEBHOOKS] = WebhookVerifier(webhooks or {})
     app.router.add_get("/", page)
     app.router.add_static("/static/", STATIC, append_version=False)
     app.router.add_post("/api/offer", offer)
@@ -345,6 +409,7 @@ def create_app(sink: WebRtcSink, status: StatusSource, controls: Controls | None
     app.router.add_post("/api/chat", chat_api)
     app.router.add_get("/api/chat", chat_log)
     app.router.add_post("/api/chat/page", chat_page)
+    app.router.add_post("/api/chat/webhook/{source}", chat_webhook)
     app.on_response_prepare.append(_headers)
     app.on_startup.append(_start_feed)
     app.on_shutdown.append(_stop)

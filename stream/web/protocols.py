@@ -81,6 +81,7 @@ class ChatEntry(TypedDict, total=False):
     name: str  # as cleaned for the screen
     text: str  # as cleaned for the screen
     source: str  # "page", "api", or a connector's name
+    kind: str  # "message", or a platform event: "superchat", "membership", ...
     at: str  # when it arrived, HH:MM:SS on the wall clock
     intent: str  # "price", "stock", "size", "greeting", "off_topic", "abuse", ...
     state: str  # "answering" (built, waiting to air), "answered", "not answered"
@@ -92,6 +93,14 @@ class ChatEntry(TypedDict, total=False):
     withheld: bool  # abusive or an injection attempt: its text is for the operator only
 
 
+class TooManyMessages(Exception):
+    """`Chat.receive` refuses a message over a rate limit: HTTP 429 with Retry-After."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 @runtime_checkable
 class Chat(Protocol):
     """Viewers' messages in, and what became of them.
@@ -101,7 +110,9 @@ class Chat(Protocol):
     """
 
     def receive(
-        self, name: str, text: str, *, source: str, client: str, received: float
+        self, name: str, text: str, *, source: str, client: str, received: float,
+        kind: str = "message",
     ) -> Mapping[str, Any]: ...  # {"id", "intent", "spoken"}; ValueError("field: why") refuses
+    # (400), TooManyMessages refuses over a limit (429)
 
     def chat_log(self) -> list[ChatEntry]: ...  # the recent messages, oldest first

@@ -6,7 +6,7 @@ import asyncio
 import concurrent.futures
 import ipaddress
 import logging
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -60,7 +60,8 @@ class PreviewServer:
                  *, host: str = "127.0.0.1", port: int = 8080, token: str | None = None,
                  allow_remote: bool = False, max_viewers: int = 50,
                  connect_timeout: float = 20.0,
-                 video_codecs: Sequence[VideoCodec] = ("h264", "vp8")) -> None:
+                 video_codecs: Sequence[VideoCodec] = ("h264", "vp8"),
+                 webhooks: Mapping[str, str] | None = None) -> None:
         if not allow_remote and not is_loopback(host):
             raise ValueError(f"preview host {host}: not loopback; allow_remote=True opens it")
         self.sink = sink
@@ -68,7 +69,7 @@ class PreviewServer:
         self.port = port  # the bound port once started (port 0 picks a free one)
         self._app_args: dict[str, Any] = dict(
             status=status, controls=controls, token=token, max_viewers=max_viewers,
-            connect_timeout=connect_timeout, video_codecs=video_codecs,
+            connect_timeout=connect_timeout, video_codecs=video_codecs, webhooks=webhooks,
             # Loopback only: a page elsewhere cannot reach us by re-pointing its own name here.
             allowed_hosts=None if allow_remote else LOOPBACK_NAMES,
         )
