@@ -21,6 +21,7 @@ from babel.numbers import list_currencies
 from host.catalog.model import Product
 from host.compose.layout import layout_for
 from host.script import spoken
+from hostcast.chat.specs import ChatSpec, parse_chat_setting
 
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
                 "slower", "veryslow")
@@ -48,6 +49,7 @@ class ShowSettings:
     lookahead: float = 30.0  # seconds of lines prepared ahead of air
     barge_in: str = "word"  # where a viewer's answer cuts in
     chat_feed: Path | None = None  # viewers' comments as JSON lines, from a file or a FIFO
+    chat: tuple[ChatSpec, ...] = ()  # the platforms' chats read: YouTube, Twitch, IRC, webhooks
     music: Path | None = None  # an audio file looped under the programme, ducked under speech
 
 
@@ -143,6 +145,7 @@ class Setting:
     check: Callable[[object], Any]
     metavar: str
     help: str
+    repeated: bool = False  # a flag given once per value; a list in a config file
 
     @property
     def flag(self) -> str:
@@ -174,6 +177,11 @@ SETTINGS = (
     Setting("chat_feed", _path, "PATH",
             'viewers\' comments from a JSON-lines file or FIFO: one {"name": ..., "text": ...} '
             "a line"),
+    Setting("chat", parse_chat_setting, "SPEC",
+            "read a platform's chat, repeatable: twitch:#CHANNEL, irc://HOST:PORT/#CHANNEL "
+            "(ircs:// for TLS), youtube:video=ID or youtube:chat=ID or youtube:mine, "
+            "webhook:SOURCE; options follow as ,key=value (token_env=VAR, key_env=VAR, "
+            "secret_env=VAR, nick=NAME, ignore=NAMES...)", repeated=True),
     Setting("music", _path, "FILE",
             "an audio file (MP3, WAV, FLAC, OGG...) looped under the programme as a bed, "
             "8 LU under it, and 13 dB lower still under speech"),
@@ -214,7 +222,8 @@ def add_flags(parser: Any, keys: tuple[str, ...]) -> None:
     """Add the flags of the settings `keys` to an argparse parser or argument group."""
     for setting in SETTINGS:
         if setting.key in keys:
-            parser.add_argument(setting.flag, metavar=setting.metavar, help=setting.help)
+            parser.add_argument(setting.flag, metavar=setting.metavar, help=setting.help,
+                                action="append" if setting.repeated else "store")
 
 
 def show_language(requested: str | None, products: Sequence[Product]) -> str:

@@ -9,6 +9,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,9 @@ from daemon_fakes import (
 )
 
 from hostcast.cli import main
-from hostcast.daemon.health_server import HealthServer
-from hostcast.daemon.supervisor import Supervisor
+from hostcast.cli.status_cmd import status_report
+from hostcast.daemon.health_server import HealthServer, daemon_metrics, health_document
+from hostcast.daemon.supervisor import ChannelReport, DaemonReport, Supervisor
 
 Series = tuple[str, frozenset[tuple[str, str]]]
 
@@ -197,3 +199,32 @@ def test_a_health_address_in_use_is_a_clear_error_naming_the_key(
     error = capsys.readouterr().err
     assert f"{config}: daemon.health: cannot serve on 127.0.0.1:{port}" in error
     assert not events(tmp_path, "steady", "start")  # nothing went on air
+
+
+def test_platform_chats_show_in_health_metrics_and_status() -> None:
+    chat = [{"name": "twitch:#shop", "platform": "twitch", "state": "backing_off",
+             "reason": "the server closed the connection; next try in 2.0 s", "received": 40,
+             "dropped": 31, "answered": 6, "not_answered": 3, "reconnects": 2},
+            {"name": "webhook:tiktok", "platform": "tiktok", "state": "listening",
+             "received": 3, "dropped": 0, "answered": 3, "not_answered": 0}]
+    channel = ChannelReport(
+        name="shop", state="on_air", crash_loop=False, pid=1, restarts=0, crashes=0,
+        crashes_in_a_row=0, last_exit_code=None, last_exit=None, last_error=None,
+        last_error_at=None, error_lines=(), next_start_in=None, running_for=5.0,
+        status={"chat": chat, "air_seconds": 5.0}, status_age=0.5, fps=30.0, totals={},
+        sink_totals={},
+    )
+    report = DaemonReport(pid=1, uptime=9.0, config_path=Path("hostcast.toml"),
+                          config_loaded_at=datetime(2026, 12, 3, tzinfo=UTC), config_error=(),
+                          reloads=0, reloads_refused=0, channels=(channel,))
+    document = health_document(report)
+    assert document["channels"][0]["chat"] == chat
+    values = parse_metrics(daemon_metrics(lambda: report).render())
+    assert metric(values, "hostcast_chat_connected", channel="shop", chat="twitch:#shop") == 0
+    assert metric(values, "hostcast_chat_connected", channel="shop", chat="webhook:tiktok") == 1
+    assert metric(values, "hostcast_chat_dropped_total", channel="shop", chat="twitch:#shop") == 31
+    assert metric(values, "hostcast_chat_reconnects_total", channel="shop",
+                  chat="twitch:#shop") == 2
+    lines, _ = status_report(json.loads(json.dumps(document)))
+    assert ("shop: chat twitch:#shop: backing_off (the server closed the connection; next try "
+            "in 2.0 s), 40 in, 6 answered, 31 over the limit") in lines, lines

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 import time
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,13 +14,17 @@ from conftest import REPO
 
 from host.script.steering import Steering
 from host.segment.segment import Segment
+from hostcast.chat.platform_chats import PlatformChats
+from hostcast.chat.specs import parse_spec
 from hostcast.cli.live import LiveShow
 from hostcast.cli.on_air import OnAir
 from hostcast.cli.show import Show, ShowOptions
 from hostcast.schedule.config import Outputs
+from stream.web.webhook import signature
 
 AT = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 TOKEN = "chat-browser-token"
+HOOK_SECRET = "a-webhook-secret-for-the-browser"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
@@ -29,7 +36,8 @@ def test_a_question_typed_in_the_page_gets_its_answer_and_latency_shown() -> Non
         # by benchmarks/voice_speed.py.
         preset="ultrafast", voice="en-espeak",
     ))
-    live = LiveShow(show, Steering())
+    chats = PlatformChats([parse_spec("webhook:tiktok,secret_env=HOOK")], {"HOOK": HOOK_SECRET})
+    live = LiveShow(show, Steering(), chats=chats)
     aired: list[Segment] = []
     on_air = OnAir(show, Outputs(preview=("127.0.0.1", 0)), live=live, token=TOKEN,
                    lookahead=10, on_segment=lambda segment, at: aired.append(segment))
@@ -72,6 +80,24 @@ def test_a_question_typed_in_the_page_gets_its_answer_and_latency_shown() -> Non
                 "() => document.getElementById('chat-status').textContent.includes('Slow down')",
                 timeout=5000,
             )
+            # A platform's comment, through the signed webhook: tagged with where it came from.
+            assert "webhook:tiktok · listening" in (
+                page.locator("#chat-sources li[data-chat='webhook:tiktok']").text_content() or "")
+            body = json.dumps({"name": "Zoé", "text": "Is the honey in stock?", "kind": "gift",
+                               "client": "tt-1"}).encode()
+            stamp, nonce = int(time.time()), secrets.token_urlsafe(12)
+            request = urllib.request.Request(
+                on_air.server.url + "api/chat/webhook/tiktok", data=body, method="POST",
+                headers={"Content-Type": "application/json", "X-Hostcast-Timestamp": str(stamp),
+                         "X-Hostcast-Nonce": nonce,
+                         "X-Hostcast-Signature": signature(HOOK_SECRET, stamp, nonce, body)})
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                assert reply.status == 202
+            tag = page.wait_for_selector(".chat-item .chat-source", timeout=5000)
+            assert tag is not None and tag.text_content() == "tiktok · gift"
+            page.wait_for_function(
+                "() => document.querySelector(\"#chat-sources li[data-chat='webhook:tiktok']\")"
+                ".textContent.includes('1 in')", timeout=5000)
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "preview-chat.png"), full_page=True)
         assert any(s.kind == "answer" and s.product_id == "serum-vitamin-c" for s in aired)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
-import queue
 import threading
 import time
 from collections import deque
@@ -16,20 +15,23 @@ from typing import Any, Literal, get_args
 
 from host.catalog.model import Product
 from host.chat.answer import Answer, Answerer, ChatAnswerer
-from host.chat.intent import REFUSED
 from host.chat.message import ViewerMessage
 from host.chat.sanitize import clean_name, clean_text
 from host.compose.picture import FrameState
 from host.script.steering import Steering
 from host.script.typed_line import typed_line
 from host.segment.segment import Segment
+from hostcast.chat.gate import ChatGate
+from hostcast.chat.platform_chats import PlatformChats
+from hostcast.cli.answer_queue import FairQueue
 from hostcast.cli.card_views import CardViews, card_view
+from hostcast.cli.chat_record import ChatRecord
 from hostcast.cli.show import Show
 from hostcast.show_settings import BARGE_IN_MODES
 from stream.broadcast import Broadcast
 from stream.playout import CutIn, Playout
 from stream.source import ProducerThread
-from stream.web.protocols import ChatEntry
+from stream.web.protocols import ChatEntry, TooManyMessages
 from stream.web.status import FrameRate, health_view
 
 log = logging.getLogger(__name__)
@@ -37,47 +39,11 @@ log = logging.getLogger(__name__)
 BargeIn = Literal["word", "sentence", "next"]  # "next": after the line airing, no cut
 assert get_args(BargeIn) == BARGE_IN_MODES
 CHAT_KEPT = 50  # messages remembered for the page
-ANSWER_BACKLOG = 4  # answers waiting for the voice; past this a question is not answered
+ANSWER_BACKLOG = 4  # answers waiting for the voice, per source; past this one is not answered
 STALE_SECONDS = 30.0  # a question whose turn comes later than this is not answered any more
+ANSWER_ON_AIR_WAIT = 90.0  # seconds the answer thread waits for an answer to be nearly over
+NEXT_ANSWER_LEAD = 1.5  # seconds before an answer's end the next one is chosen and voiced
 NO_PHOTO_SHOWN = 20  # products without a photo the page lists
-
-
-@dataclass
-class ChatRecord:
-    """One viewer message and what became of it; changed under LiveShow's chat lock."""
-
-    id: str
-    name: str
-    text: str
-    source: str
-    at: str  # HH:MM:SS on the wall clock
-    received: float  # time.monotonic() at receipt
-    intent: str = ""
-    state: str = "answering"  # "answering", "answered" or "not answered"
-    answer: str | None = None
-    reason: str | None = None
-    air_received: float | None = None  # stream seconds at receipt
-    first_sample: float | None = None  # stream seconds the answer's first sample aired
-    cut: CutIn | None = None
-    segment: Segment | None = None  # the answer's first segment, watched for on air
-
-    @property
-    def latency(self) -> float | None:
-        """Seconds from receipt to the answer's first sample, on the stream's own clock."""
-        if self.first_sample is None or self.air_received is None:
-            return None
-        return self.first_sample - self.air_received
-
-    def entry(self) -> ChatEntry:
-        latency = self.latency
-        return ChatEntry(
-            id=self.id, name=self.name, text=self.text, source=self.source, at=self.at,
-            intent=self.intent, state=self.state, answered=self.state == "answered",
-            answer=self.answer, reason=self.reason,
-            latency_ms=None if latency is None else round(latency * 1000, 1),
-            aired_s=None if self.first_sample is None else round(self.first_sample, 3),
-            withheld=self.intent in REFUSED,  # abuse is not shown to every viewer
-        )
 
 
 @dataclass(frozen=True)
@@ -99,10 +65,13 @@ class LiveShow:
         slot: Callable[[], str | None] | None = None,
         barge_in: str = "word",
         answerer: ChatAnswerer | None = None,
+        gate: ChatGate | None = None,
+        chats: PlatformChats | None = None,
     ) -> None:
         # `products`: what may be pinned now (default: the show's catalog); `slot`: the
         # schedule slot on air, for the page (default: none); `barge_in`: how an answer
-        # cuts into the line airing.
+        # cuts into the line airing; `gate`: the platforms' rate limits and tallies;
+        # `chats`: the platform chats read into this show, for their state on the page.
         if barge_in not in BARGE_IN_MODES:
             raise ValueError(f"barge_in {barge_in!r}: must be one of {', '.join(BARGE_IN_MODES)}")
         self.show = show
@@ -123,10 +92,13 @@ class LiveShow:
         self._chat: deque[ChatRecord] = deque(maxlen=CHAT_KEPT)
         self._watched: dict[int, ChatRecord] = {}  # id(segment) -> its question, until it airs
         self._ids = itertools.count(1)
-        self._jobs: queue.Queue[_Job | None] = queue.Queue(ANSWER_BACKLOG)
+        self.gate = gate or ChatGate()
+        self.chats = chats
+        self._jobs: FairQueue[_Job] = FairQueue(ANSWER_BACKLOG)
         # The operator's last lines: (stream seconds when asked, the cut-in that aired it).
         self.said: deque[tuple[float, CutIn]] = deque(maxlen=CHAT_KEPT)
         self._worker: threading.Thread | None = None
+        self._closing = threading.Event()
 
     def attach(self, producer: ProducerThread, playout: Playout, broadcast: Broadcast) -> None:
         self.producer, self.playout, self.broadcast = producer, playout, broadcast
@@ -153,8 +125,13 @@ class LiveShow:
         with self._chat_lock:
             record = self._watched.pop(id(segment), None)
             if record is not None and record.segment is segment:
-                record.first_sample, record.state = at, "answered"
+                self._aired(record, at)
                 record.segment = None
+
+    def _aired(self, record: ChatRecord, at: float) -> None:
+        """The answer to `record` began on air at `at` (under the chat lock)."""
+        record.first_sample, record.state = at, "answered"
+        self.gate.count(record.source, "answered")
 
     def _product(self, product_id: str | None) -> Product | None:
         return next((p for p in self._products() if p.id == product_id), None)
@@ -211,17 +188,24 @@ class LiveShow:
     # Viewers' messages (the Chat protocol: the web server's worker threads, connectors)
 
     def receive(
-        self, name: str, text: str, *, source: str, client: str, received: float
+        self, name: str, text: str, *, source: str, client: str, received: float,
+        kind: str = "message",
     ) -> Mapping[str, Any]:
-        return self.ask(ViewerMessage(name, text, received, source=source, client=client))
+        return self.ask(ViewerMessage(name, text, received, source=source, client=client,
+                                      kind=kind))
 
     def ask(self, message: ViewerMessage) -> dict[str, Any]:
         """Sort `message`, answer it from the catalog and air the answer; {id, intent, spoken}.
 
         ValueError when nothing is left of the name or text once cleaned. A message that
         must not be answered (abuse, an injection attempt, off-topic) is kept, with the
-        reason, and never spoken.
+        reason, and never spoken. TooManyMessages when a platform's message is over its
+        viewer's, its platform's or the overall rate (the page and the API are limited at
+        their own door).
         """
+        wait = self.gate.admit(message.source, message.client or message.name)
+        if wait > 0:
+            raise TooManyMessages(f"{message.source}: over the chat's rate limit", wait)
         text = clean_text(message.text)
         if not text:
             raise ValueError("text: nothing left once control and invisible characters go")
@@ -229,10 +213,11 @@ class LiveShow:
         record = ChatRecord(
             id=f"m{next(self._ids)}", name=name, text=text, source=message.source,
             at=datetime.now().strftime("%H:%M:%S"), received=message.received,
+            kind=message.kind,
         )
         on_screen = self._on_screen()
         cleaned = ViewerMessage(message.name, text, message.received, message.source,
-                                message.client)
+                                message.client, message.kind)
         try:
             answerer = self._answering()
             with self._answer_lock:  # the answerer picks variants with its own random state
@@ -251,17 +236,24 @@ class LiveShow:
             return {"id": record.id, "intent": answer.intent, "spoken": False}
         product = self._product(answer.product_id) if answer.product_id else on_screen
         record.answer = " ".join(line.caption for line in answer.lines)
-        try:
-            self._start_worker()
-            self._jobs.put_nowait(_Job(record, answer, product))
-        except queue.Full:
-            self._not_answered(record, f"busy: {ANSWER_BACKLOG} answers are waiting to air")
+        self._start_worker()
+        if not self._jobs.put(record.source, _Job(record, answer, product)):
+            self._not_answered(
+                record, f"busy: {ANSWER_BACKLOG} answers from {record.source} are waiting to air"
+            )
             return {"id": record.id, "intent": answer.intent, "spoken": False}
         return {"id": record.id, "intent": answer.intent, "spoken": True}
+
+    def take(self, message: ViewerMessage) -> None:
+        """`ask`, for a feed that only hands messages over: one over a rate limit is
+        counted by the gate and dropped, not raised."""
+        with contextlib.suppress(TooManyMessages):
+            self.ask(message)
 
     def _not_answered(self, record: ChatRecord, reason: str) -> None:
         with self._chat_lock:
             record.state, record.reason = "not answered", reason
+        self.gate.count(record.source, "not_answered")
         log.info("message %s (%s) not answered: %s", record.id, record.intent, reason)
 
     def _start_worker(self) -> None:
@@ -290,6 +282,7 @@ class LiveShow:
             self._not_answered(record, f"stale: its turn came after {STALE_SECONDS:.0f} s")
             return
         aired: list[str] = []
+        cut: CutIn | None = None
         for line in job.answer.lines:
             about = self._product(line.product_id) if line.product_id else product
             # The show's guard, as for every line on air: audited, counted in the figures.
@@ -301,13 +294,28 @@ class LiveShow:
                 break
             with self._lock:
                 segment = self.show.builder.build(line, about)
-            self._air(None if aired else record, segment)
+            cut = self._air(None if aired else record, segment)
             aired.append(line.caption)
         with self._chat_lock:
             record.answer = " ".join(aired)
+        if cut is not None:
+            self._wait_for_end(cut)
 
-    def _air(self, record: ChatRecord | None, segment: Segment) -> None:
-        """Air one answer segment by the barge-in mode; `record`: the first, to time."""
+    def _wait_for_end(self, cut: CutIn) -> None:
+        """Return once `cut` is on air and NEXT_ANSWER_LEAD s from its end: the next answer
+        is chosen then (in turn among the platforms), not queued behind this one now, so a
+        flood on one platform cannot line up ahead of a viewer elsewhere."""
+        deadline = time.monotonic() + ANSWER_ON_AIR_WAIT
+        while not self._closing.is_set() and time.monotonic() < deadline:
+            playout = self.playout
+            if cut.aired.wait(0.1) and (playout is None or cut.first_sample is None or
+                                        playout.air_time >= cut.first_sample
+                                        + cut.segment.duration - NEXT_ANSWER_LEAD):
+                return
+
+    def _air(self, record: ChatRecord | None, segment: Segment) -> CutIn | None:
+        """Air one answer segment by the barge-in mode; `record`: the first, to time.
+        The cut-in, when the segment cuts into the playout."""
         playout, producer = self.playout, self.producer
         called = time.monotonic()
         if playout is not None and self.barge_in != "next":
@@ -316,7 +324,7 @@ class LiveShow:
                 with self._chat_lock:
                     record.cut = cut
                     record.air_received = cut.requested - (called - record.received)
-            return
+            return cut
         if producer is None:
             raise RuntimeError("the show is not on air")
         if record is not None:
@@ -326,14 +334,16 @@ class LiveShow:
                 record.segment = segment
                 self._watched[id(segment)] = record
         producer.inject(segment)
+        return None
 
     def chat_log(self) -> list[ChatEntry]:
         """The recent messages, oldest first, with what became of each (cheap: any thread)."""
         with self._chat_lock:
             for record in self._chat:
                 cut = record.cut
-                if cut is not None and record.first_sample is None and cut.aired.is_set():
-                    record.first_sample, record.state = cut.first_sample, "answered"
+                if (cut is not None and record.first_sample is None and cut.aired.is_set()
+                        and cut.first_sample is not None):
+                    self._aired(record, cut.first_sample)
             return [record.entry() for record in self._chat]
 
     def close(self) -> None:
@@ -341,13 +351,9 @@ class LiveShow:
         worker = self._worker
         if worker is None:
             return
-        while True:
-            try:
-                self._jobs.get_nowait()
-            except queue.Empty:
-                break
-        with contextlib.suppress(queue.Full):  # a job raced in: the thread is a daemon anyway
-            self._jobs.put(None, timeout=1)
+        self._closing.set()
+        self._jobs.clear()
+        self._jobs.close()
         worker.join(timeout=5)
         self._worker = None
 
@@ -391,6 +397,7 @@ class LiveShow:
             "paused": self.steering.paused,
             "writer": self.show.stats(),
             "no_photo": self._no_photo(products),
+            "chat_sources": self.chats.status(self.gate) if self.chats else [],
         }
 
     def _no_photo(self, products: Sequence[Product]) -> list[dict[str, Any]]:

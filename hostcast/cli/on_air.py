@@ -124,6 +124,7 @@ class OnAir:
             self.server = PreviewServer(
                 webrtc, self.live.status, self.live, host=host, port=port, token=self.token,
                 allow_remote=allow_remote,
+                webhooks=self.live.chats.webhooks if self.live.chats else None,
             )
             self.sinks.append(webrtc)
         self.broadcast: Broadcast | None = None

@@ -24,7 +24,8 @@ from hostcast.writer_choice import WRITER_HELP
 
 LOOK_AND_SOUND = ("size", "fps", "seed", "currency", "fallback_voice", "preset", "music")
 WRITER_SETTINGS = ("api_key_env", "llm_deadline", "pitch_cache", "audit_log")
-LIVE_SETTINGS = ("lookahead", "barge_in", "chat_feed")  # `stream` only: a render has no viewers
+# `stream` only: a render has no viewers
+LIVE_SETTINGS = ("lookahead", "barge_in", "chat_feed", "chat")
 
 
 def add_show_flags(parser: argparse.ArgumentParser, *, live: bool = False) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from host.errors import ConfigError
 from host.paths import shown
 from host.toml_errors import toml_message
+from hostcast.chat.state import chat_summary
 from hostcast.schedule.config import DEFAULT_HEALTH
 
 NOT_ON_AIR = 1
@@ -115,6 +116,10 @@ def status_report(document: dict[str, Any]) -> tuple[list[str], bool]:
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     for problem in daemon.get("config_error") or ():
         lines.append(f"config reload refused: {problem}")
+    for channel in channels:
+        chats = [c for c in channel.get("chat") or () if isinstance(c, dict)]
+        for words in chat_summary(chats):
+            lines.append(f"{channel.get('name')}: chat {words}")
     for channel in channels:
         if channel.get("config_error"):
             lines.append(f"{channel.get('name')}: config: {channel['config_error']}")

@@ -14,6 +14,8 @@ from host.chat.connector import JsonLinesFeed
 from host.errors import ConfigError
 from host.script.steering import Steering
 from host.segment.segment import Segment
+from hostcast.chat.platform_chats import show_chats
+from hostcast.chat.state import chat_summary
 from hostcast.cli.followed_catalog import FollowedCatalog
 from hostcast.cli.live import LiveShow
 from hostcast.cli.on_air import OnAir
@@ -117,6 +119,8 @@ def run_stream(args: argparse.Namespace) -> int:
         raise ConfigError(f"--catalog-refresh: {exc}") from None
     feeds = feed_mirrors(cache_folder(args.cache))
     opts, settings, loaded = show_options(args, feeds=feeds)
+    chats = show_chats(settings.chat, outputs.preview is not None, "--chat",
+                       args.env.variables)
     show = Show.open(opts, loaded=loaded)
     feed = JsonLinesFeed(settings.chat_feed) if settings.chat_feed is not None else None
     # The catalog file is read again when it changes; a URL's copy is fetched again.
@@ -125,7 +129,8 @@ def run_stream(args: argparse.Namespace) -> int:
                               load=mirror.load if mirror is not None else None)
     refresher = FeedRefresher(feeds, every)
     try:
-        live = LiveShow(show, Steering(), barge_in=settings.barge_in, products=catalog.products)
+        live = LiveShow(show, Steering(), barge_in=settings.barge_in, products=catalog.products,
+                        chats=chats)
         on_air = OnAir(
             show, outputs, lookahead=settings.lookahead, on_segment=_aired,
             whip_token=args.whip_token or args.env.whip_token, allow_remote=args.allow_remote,
@@ -149,13 +154,15 @@ def run_stream(args: argparse.Namespace) -> int:
         try:
             if feed is not None:
                 try:
-                    feed.start(live.ask)
+                    feed.start(live.take)
                 except OSError as exc:
                     raise ConfigError(
                         f"--chat-feed: cannot read {settings.chat_feed}: {exc}"
                     ) from None
+            chats.start(live.ask)
             on_air.run(args.status_every, lambda: _print_status(on_air))
         finally:
+            chats.stop()
             refresher.stop()
             if feed is not None:
                 feed.stop()
@@ -185,4 +192,6 @@ def _print_status(on_air: OnAir) -> None:
     photos = on_air.show.health().get("photos")
     if photos is not None and (photos["fetched"] or photos["refused"] or photos["cached"]):
         parts.append(photo_summary(photos))
+    if on_air.live.chats:
+        parts.extend(chat_summary(on_air.live.chats.status(on_air.live.gate)))
     print("status: " + " | ".join(parts), file=sys.stderr, flush=True)

@@ -31,6 +31,7 @@ from host.paths import shown
 from host.script.running_order import SHOW_INTERVAL
 from host.script.steering import Steering
 from host.segment.segment import Segment
+from hostcast.chat.platform_chats import show_chats
 from hostcast.cli.live import LiveShow
 from hostcast.cli.on_air import OnAir
 from hostcast.daemon.as_run import AsRunLog, as_run_entry
@@ -137,9 +138,13 @@ class ChannelRunner:
             self.feed = ScheduledShow(
                 config, name, self.shows, self.moment, state=state, opening=opening
             )
+            self.chats = show_chats(
+                channel.settings.chat, channel.outputs.preview is not None,
+                f"{shown(config_path)}: channel[{name}].chat", env.variables,
+            )
             live = LiveShow(
                 self.shows.main, Steering(), products=self._products, slot=self._slot,
-                barge_in=channel.settings.barge_in,
+                barge_in=channel.settings.barge_in, chats=self.chats,
             )
             self.live = live
             self._on_air = OnAir(
@@ -226,6 +231,7 @@ class ChannelRunner:
                 print(f"channel {self.name}: preview {on_air.server.url}  (operator token: "
                       f"{on_air.token})", file=sys.stderr, flush=True)
             feed = self._chat_feed()
+            self.chats.start(self.live.ask)  # each connector reports its own trouble
             self.refresher.start()  # a reload may bring a catalog URL: it looks every time
             self._signals()
             log.info("channel %s on air", self.name)
@@ -243,6 +249,7 @@ class ChannelRunner:
 
             on_air.run(STATUS_EVERY, tick)
         finally:
+            self.chats.stop()
             self.refresher.stop()
             if feed is not None:
                 feed.stop()
@@ -260,7 +267,7 @@ class ChannelRunner:
             return None
         feed = JsonLinesFeed(path)
         try:
-            feed.start(self.live.ask)
+            feed.start(self.live.take)
         except OSError as exc:
             raise ConfigError(
                 f"{shown(self.path)}: channel[{self.name}].chat_feed: cannot read {path}: {exc}"
@@ -343,6 +350,7 @@ class ChannelRunner:
             "writer": self.shows.stats(self.feed.current),
             "photos": self.feed.current.photos.stats() if self.feed.current.photos else None,
             "feeds": self.feeds.status(),
+            "chat": self.chats.status(self.live.gate),
             "last_error": self.last_error,
             "config_error": self.config_error,
         }

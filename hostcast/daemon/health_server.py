@@ -42,6 +42,13 @@ _CHANNEL_METRICS = (
     ("photos_refused", "hostcast_photos_refused_total",
      "Product photo fetches refused (HTTP error, timeout, too big, not an image...)."),
 )
+# A platform chat's counters, from the channel's latest status (they restart with it).
+_CHAT_METRICS = (
+    ("received", "hostcast_chat_messages_total", "Viewers' messages taken from the platform."),
+    ("dropped", "hostcast_chat_dropped_total", "Messages over the chat's rate limits."),
+    ("answered", "hostcast_chat_answered_total", "Messages whose answer aired."),
+    ("reconnects", "hostcast_chat_reconnects_total", "Times the chat connection came back."),
+)
 _SINK_METRICS = (
     ("reconnects", "hostcast_sink_reconnects_total", "Times an output reconnected."),
     ("sent_bytes", "hostcast_sink_sent_bytes_total", "Bytes an output sent."),
@@ -98,8 +105,13 @@ def _channel(c: ChannelReport) -> dict[str, Any]:
         "writer": status.get("writer"),
         "photos": status.get("photos"),
         "feeds": status.get("feeds") or [],
+        "chat": status.get("chat") or [],
         "config_error": status.get("config_error"),
     }
+
+
+def _count(value: object) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
 def _round(value: float | None) -> float | None:
@@ -125,6 +137,10 @@ def daemon_metrics(source: ReportSource) -> Registry:
         registry.counter(name, text, ("channel",))
     registry.gauge("hostcast_sink_connected", "1 while the output is connected.",
                    ("channel", "sink"))
+    registry.gauge("hostcast_chat_connected", "1 while the platform chat is connected.",
+                   ("channel", "chat"))
+    for _, name, text in _CHAT_METRICS:
+        registry.counter(name, text, ("channel", "chat"))
     for _, name, text in _SINK_METRICS:
         registry.counter(name, text, ("channel", "sink"))
 
@@ -164,6 +180,14 @@ def _channel_samples(c: ChannelReport) -> Iterator[Sample]:
             connected = 1.0 if sink.get("state") == "connected" else 0.0
             yield Sample("hostcast_sink_connected", connected,
                          {"channel": c.name, "sink": sink["name"]})
+    for chat in (c.status or {}).get("chat") or ():
+        if isinstance(chat, dict) and isinstance(chat.get("name"), str):
+            label = {"channel": c.name, "chat": chat["name"]}
+            up = 1.0 if chat.get("state") in ("connected", "listening") else 0.0
+            yield Sample("hostcast_chat_connected", up, label)
+            for key, name, _ in _CHAT_METRICS:
+                if key in chat:
+                    yield Sample(name, _count(chat[key]), label)
 
 
 class HealthServer:

@@ -215,6 +215,31 @@ function renderNoPhoto(missing) {
   }
 }
 
+const CHAT_STATE_CLASS = { connected: "connected", listening: "connected",
+  starting: "reconnecting", backing_off: "reconnecting", ended: "over", stopped: "over" };
+
+function renderChatSources(sources) {
+  sources = Array.isArray(sources) ? sources : [];
+  $("chat-sources-box").hidden = sources.length === 0;
+  const list = $("chat-sources");
+  list.replaceChildren();
+  for (const item of sources) {
+    const li = document.createElement("li");
+    li.dataset.chat = item.name || "";
+    const name = document.createElement("span");
+    name.className = "state " + (CHAT_STATE_CLASS[item.state] || "failed");
+    name.textContent = `${item.name} · ${String(item.state || "").replace(/_/g, " ")}`;
+    const detail = document.createElement("span");
+    detail.className = "detail";
+    const counts = `${item.received || 0} in, ${item.answered || 0} answered, ` +
+      `${item.dropped || 0} over the limit`;
+    const trouble = item.state === "connected" || item.state === "listening" ? "" : item.reason;
+    detail.textContent = trouble ? `${counts} · ${trouble}` : counts;
+    li.append(name, detail);
+    list.append(li);
+  }
+}
+
 function renderPinChoices(products, pinned) {
   const select = $("pin-product");
   const ids = (products || []).map((p) => p.id).join("\n");
@@ -255,6 +280,12 @@ function renderChat(entries) {
     const name = document.createElement("span");
     name.className = "chat-name";
     name.textContent = entry.name || "viewer";
+    if (entry.source && entry.source !== "page") {
+      const where = document.createElement("span");
+      where.className = "chat-source";
+      where.textContent = entry.kind && entry.kind !== "message" ? `${entry.source} · ${entry.kind}` : entry.source;
+      name.append(" ", where);
+    }
     const said = document.createElement("span");
     said.className = "chat-text" + (entry.withheld ? " withheld" : "");
     const note = operatorNotes[entry.id];
@@ -377,6 +408,7 @@ function render(state) {
   renderNext(state.next);
   renderHealth(state.health, state.viewers);
   renderNoPhoto(state.no_photo);
+  renderChatSources(state.chat_sources);
   renderPinChoices(state.products, state.pinned);
   const viewers = Number(state.viewers || 0);
   $("viewers").textContent = `${viewers} watching`;
