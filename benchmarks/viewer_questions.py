@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/viewer_questions.py [--questions 50] [--says 20] [--lang en]
         [--barge-in word|sentence|next] [--gap 6 10] [--size 360x640] [--seed 1]
+        [--voice en-espeak]
 
 Airs the demo catalog in real time in this process (RealClock, no RTMP, the preview
 server on a free loopback port), posts --questions viewer questions to POST /api/chat
@@ -118,13 +119,15 @@ def main() -> int:
     parser.add_argument("--overlap", action="store_true",
                         help="do not wait for answers to end: questions may queue")
     parser.add_argument("--size", default="360x640")
+    parser.add_argument("--voice", default=None,
+                        help="a voice profile (en-espeak, ...); default: the language's own")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     rng = random.Random(args.seed)
     show = Show.open(ShowOptions(
         catalog=REPO / "demo" / f"catalog.{args.lang}.json", lang=args.lang,
-        size=(width, height), preset="ultrafast", seed=args.seed,
+        size=(width, height), preset="ultrafast", seed=args.seed, voice=args.voice,
     ))
     live = LiveShow(show, Steering(), barge_in=args.barge_in)
     aired: list[tuple[Segment, float]] = []

@@ -306,11 +306,13 @@ class LiveShow:
         is chosen then (in turn among the platforms), not queued behind this one now, so a
         flood on one platform cannot line up ahead of a viewer elsewhere."""
         deadline = time.monotonic() + ANSWER_ON_AIR_WAIT
-        while not self._closing.is_set() and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
             playout = self.playout
-            if cut.aired.wait(0.1) and (playout is None or cut.first_sample is None or
-                                        playout.air_time >= cut.first_sample
-                                        + cut.segment.duration - NEXT_ANSWER_LEAD):
+            if cut.aired.is_set() and (playout is None or cut.first_sample is None or
+                                       playout.air_time >= cut.first_sample
+                                       + cut.segment.duration - NEXT_ANSWER_LEAD):
+                return
+            if self._closing.wait(0.05):  # a poll, not a spin: the air needs the CPU
                 return
 
     def _air(self, record: ChatRecord | None, segment: Segment) -> CutIn | None:
