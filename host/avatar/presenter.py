@@ -14,10 +14,11 @@ from PIL import Image
 
 from host.avatar.pack import EYES, AvatarPack, Layer
 from host.avatar.pose import REST, VISEMES, Pose
+from host.avatar.rhythm import Blinks, unit
+from host.avatar.rhythm import waves as _waves
 from host.errors import AvatarError
 
 _TAU = 2 * math.pi
-_MASK = (1 << 64) - 1
 # Head sway: (frequency in Hz, weight) of the slow drift, and the quicker motion that
 # talking adds; weights of each sum to 1, so the amplitude is the largest excursion.
 _DRIFT_X = ((0.071, 0.55), (0.153, 0.30), (0.287, 0.15))
@@ -26,8 +27,6 @@ _TALK_X = ((0.43, 0.6), (0.79, 0.4))
 _TALK_Y = ((0.61, 0.5), (1.13, 0.5))
 _TALK_SHARE = 0.3  # of the talking amplitude that is quick motion rather than drift
 _VERTICAL = 0.5  # the head nods less than it sways
-# A blink: half closed, closed, half closed, as fractions of its duration.
-_BLINK_CLOSED = (0.3, 0.65)
 _MIN_HEIGHT = 16
 BASES_KEPT = 24  # back+body+head pictures kept, one per head and body offset (~1 MB each)
 
@@ -77,15 +76,12 @@ class Presenter:
         self._bases: OrderedDict[tuple[int, int, int], npt.NDArray[np.uint8]] = OrderedDict()
         self._bases_lock = threading.Lock()  # the producer and the playout both draw
         motion = pack.motion
-        low, high = motion.blink_interval
-        self._blink_every = (low + high) / 2
-        self._blink_jitter = (high - low) / 2
-        self._blink_duration = motion.blink_duration
+        self._blinks = Blinks(seed, motion.blink_interval, motion.blink_duration)
         self._breath = motion.breath_amplitude * self._scale
         self._breath_rate = _TAU / motion.breath_period
         self._sway_idle = motion.sway_idle * self._scale
         self._sway_talking = motion.sway_talking * self._scale
-        phases = iter(_TAU * _unit(seed, 1, k) for k in range(16))
+        phases = iter(_TAU * unit(seed, 1, k) for k in range(16))
         self._breath_phase = next(phases)
         self._drift_x = [(_TAU * f, w, next(phases)) for f, w in _DRIFT_X]
         self._drift_y = [(_TAU * f, w, next(phases)) for f, w in _DRIFT_Y]
@@ -133,7 +129,7 @@ class Presenter:
             dy = self._sway_idle * _waves(self._drift_y, t)
         return Pose(
             mouth=mouth,
-            eyes=self._eyes_at(t),
+            eyes=self._blinks.eyes_at(t),
             head_dx=_even(dx),
             head_dy=_even(dy * _VERTICAL),
             body_dy=_even(breath),
@@ -194,33 +190,9 @@ class Presenter:
         image = layer.image.resize((right - left, bottom - top), Image.Resampling.LANCZOS)
         return _Placed(image, left, top)
 
-    def _eyes_at(self, t: float) -> str:
-        # Blink k starts at a seeded point in the first part of slot k, so the gaps between
-        # blinks vary within the pack's range and any t needs only its own slot and the last.
-        slot = math.floor(t / self._blink_every)
-        for k in (slot, slot - 1):
-            start = k * self._blink_every + _unit(self.seed, 0, k) * self._blink_jitter
-            into = (t - start) / self._blink_duration
-            if 0 <= into < 1:
-                return "closed" if _BLINK_CLOSED[0] <= into < _BLINK_CLOSED[1] else "half"
-        return "open"
-
-
-def _waves(waves: list[tuple[float, float, float]], t: float) -> float:
-    return sum(weight * math.sin(rate * t + phase) for rate, weight, phase in waves)
-
 
 def _even(value: float) -> int:
     return 2 * round(value / 2)
-
-
-def _unit(seed: int, stream: int, k: int) -> float:
-    """A number in [0, 1) that depends only on its arguments (a splitmix64 hash)."""
-    z = (seed * 0x9E3779B97F4A7C15 + stream * 0xD1B54A32D192ED03 + k * 0x632BE59BD9B4E5F5) & _MASK
-    z = (z + 0x2545F4914F6CDD1D) & _MASK
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    return (z ^ (z >> 31)) / 2.0**64
 
 
 def _union(layers: Iterable[_Placed]) -> tuple[int, int, int, int]:
