@@ -149,8 +149,10 @@ class _Frame:
                       for line, old in zip(lines, came[1:5], strict=True)] + [chin + jaw, bottom]
         src_v = squeeze(v, to, came)
         # Rounding draws the corners in: the skin near the lips slides along u.
-        below = (v - self.uv[mesh.UPPER_MID, 1]) / self.width
-        band = np.where(below < 0, fade(below, 0.1, 0.35), fade(below, 0.3, 0.75))
+        lips = self.uv[mesh.UPPER_MID, 1]
+        below = (v - lips) / self.width
+        above = (lips - v) / max(1e-6, lips - top[0, 0])  # 1 at the box's still top edge
+        band = np.where(below < 0, fade(above, 0.3, 1.0), fade(below, 0.3, 0.75))
         du = -shape.round * np.clip(u, -1.2, 1.2) * (0.85 + 0.15 * near) * band * fade(u, 1.2, 2.0)
         return u - du, src_v
 
