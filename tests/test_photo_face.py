@@ -17,6 +17,7 @@ skimage_data = pytest.importorskip("skimage.data")
 
 from host.avatar.photo import mesh  # noqa: E402
 from host.avatar.photo.detect import find_faces  # noqa: E402
+from host.avatar.photo.eyes import eye_kit  # noqa: E402
 from host.avatar.photo.framing import framed, framing, moved  # noqa: E402
 from host.avatar.photo.models import DETECTOR, model_file  # noqa: E402
 from host.avatar.photo.mouth import MouthKit, mouth_kit  # noqa: E402
@@ -129,3 +130,23 @@ def test_the_mouths_box_meets_the_photo_with_no_seam(tmp_path: Path) -> None:
         photo = rest[y : y + h, x : x + w].astype(int)
         under = np.concatenate([photo[0], photo[-1], photo[:, 0], photo[:, -1]])
         assert np.abs(edge - under).max() <= 3
+
+
+def test_a_blink_covers_the_eyes_and_leaves_the_brows(tmp_path: Path) -> None:
+    points = load_rig(_save(tmp_path, "me.png", ASTRONAUT)).points[0]
+    affine = framing(points, (512, 512), (600, 600))
+    rest, placed = framed(ASTRONAUT, affine, (600, 600)), moved(points, affine)
+    kit = eye_kit(rest, placed)
+    for eye, (x, y, w, h), states in zip(mesh.EYES, kit.boxes, kit.patches, strict=True):
+        photo = rest[y : y + h, x : x + w]
+        lids = placed[[*eye["upper"], *eye["lower"]], 1] - y
+        top, bottom = int(lids.min()), int(lids.max()) + 1
+
+        def iris(picture: np.ndarray, top: int = top, bottom: int = bottom) -> int:
+            # the iris and pupil's dark, between where the lids were
+            return int((picture[top:bottom].astype(int).sum(axis=2) < 3 * 80).sum())
+
+        assert iris(states["closed"]) < iris(states["half"]) < iris(photo)
+        assert iris(states["closed"]) < 0.3 * iris(photo)
+        for state in ("half", "closed"):  # the box's top rows (the brow) do not move
+            assert np.abs(states[state][:3].astype(int) - photo[:3].astype(int)).max() <= 2
