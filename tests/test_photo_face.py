@@ -118,8 +118,6 @@ def test_mouths_shut_and_open_as_their_shapes_say(tmp_path: Path) -> None:
     assert dark("A") <= 2 < dark("B") < dark("C") < dark("D")  # wider and wider
 
 
-@pytest.mark.xfail(strict=True, reason="the lips' lines still move the rows next to the "
-                   "box's top edge: steps of up to 6 levels there, 19 one row in (issue 15)")
 def test_the_mouths_box_meets_the_photo_with_no_seam(tmp_path: Path) -> None:
     rest, kit = _framed_kit(tmp_path)
     x, y, w, h = kit.box

@@ -110,8 +110,11 @@ class _Frame:
         reach = 1.35 * self.width
         x0 = int(max(0, self.centre[0] - reach))
         x1 = int(min(width, self.centre[0] + reach))
-        y0 = int(max(0, nose[1] - 0.05 * self.width))
-        y1 = int(min(height, chin[1] + 0.6 * self.width))
+        # The still lines run along the mouth's own axis: where the face leans, the box
+        # reaches past them by the lean across its width, so its edge rows never move.
+        lean = abs(float(self.across[1])) * reach + 2
+        y0 = int(max(0, nose[1] - 0.05 * self.width - lean))
+        y1 = int(min(height, chin[1] + 0.6 * self.width + lean))
         return (x0, y0, x1 - x0, y1 - y0)
 
     def to_uv(self, xs: Plane, ys: Plane) -> tuple[Plane, Plane]:
@@ -152,8 +155,8 @@ class _Frame:
         lips = self.uv[mesh.UPPER_MID, 1]
         below = (v - lips) / self.width
         above = (lips - v) / max(1e-6, lips - top[0, 0])  # 1 at the box's still top edge
-        band = np.where(below < 0, fade(above, 0.3, 1.0), fade(below, 0.3, 0.75))
-        du = -shape.round * np.clip(u, -1.2, 1.2) * (0.85 + 0.15 * near) * band * fade(u, 1.2, 2.0)
+        band = np.where(below < 0, fade(above, 0.3, 1.0), fade(below, 0.15, 0.45))
+        du = -shape.round * np.clip(u, -1.2, 1.2) * (0.85 + 0.15 * near) * band * fade(u, 1.0, 1.8)
         return u - du, src_v
 
     def jaw(self, shape: Shape) -> float:
