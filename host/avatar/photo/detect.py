@@ -42,18 +42,18 @@ def find_faces(rgb: Rgb) -> list[Face]:
     top, left = (side - height) // 2, (side - width) // 2
     square[top : top + height, left : left + width] = rgb
     small = cv2.resize(square, (size, size), interpolation=cv2.INTER_AREA)
-    boxes, scores = detector.run(small.astype(np.float32) / 127.5 - 1.0)
-    scores = 1 / (1 + np.exp(-np.clip(scores[:, 0], -80, 80)))
+    boxes, logits = detector.run(small.astype(np.float32) / 127.5 - 1.0)
+    scores = (1 / (1 + np.exp(-np.clip(logits[:, 0], -80, 80)))).astype(np.float32)
     keep = np.flatnonzero(scores >= MIN_SCORE)
     if keep.size == 0:
         return []
     cells = np.arange(_GRID, dtype=np.float32)
     ax = np.tile((cells + 0.5) / _GRID, _GRID)
     ay = np.repeat((cells + 0.5) / _GRID, _GRID)
-    raw = boxes[keep] / size
+    raw = (boxes[keep] / size).astype(np.float32)
     cx, cy = raw[:, 0] + ax[keep], raw[:, 1] + ay[keep]
     w, h = raw[:, 2], raw[:, 3]
-    eyes = raw[:, 4:8] + np.stack([ax[keep], ay[keep]] * 2, axis=1)
+    eyes = (raw[:, 4:8] + np.stack([ax[keep], ay[keep]] * 2, axis=1)).astype(np.float32)
     found = _suppress(np.stack([cx - w / 2, cy - h / 2, w, h], axis=1), scores[keep], eyes)
     faces = []
     for (x, y, bw, bh), (rx, ry, lx, ly), score in found:

@@ -68,8 +68,9 @@ def eye_kit(image: Rgb, points: Points) -> EyeKit:
             src_v = squeeze(v, to, [top, upper, lower, bottom])
             sx = centre[0] + u * half * across[0] + src_v * down[0]
             sy = centre[1] + u * half * across[1] + src_v * down[1]
-            states[state] = cv2.remap(image, sx.astype(np.float32), sy.astype(np.float32),
-                                      cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            states[state] = np.asarray(cv2.remap(
+                image, sx.astype(np.float32), sy.astype(np.float32), cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE), np.uint8)
         boxes.append((x0, y0, x1 - x0, y1 - y0))
         patches.append(states)
     return EyeKit(tuple(boxes), tuple(patches))
@@ -85,4 +86,4 @@ def _line(
     pu = (pts - centre) @ across / half
     pv = (pts - centre) @ down
     order = np.argsort(pu)
-    return np.interp(u, pu[order], pv[order])
+    return np.asarray(np.interp(u, pu[order], pv[order]), np.float64)

@@ -36,7 +36,8 @@ def framed(image: Rgb, affine: Affine, box: tuple[int, int]) -> Rgb:
 
     shrink = affine[0, 0] < 1
     flags = cv2.INTER_AREA if shrink else cv2.INTER_CUBIC
-    return cv2.warpAffine(image, affine, box, flags=flags, borderMode=cv2.BORDER_REPLICATE)
+    return np.asarray(
+        cv2.warpAffine(image, affine, box, flags=flags, borderMode=cv2.BORDER_REPLICATE), np.uint8)
 
 
 def moved(points: Points, affine: Affine) -> Points:

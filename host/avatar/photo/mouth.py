@@ -60,7 +60,7 @@ class MouthKit:
 
     box: Box
     patches: dict[str, Rgb]  # shape -> RGB of the box
-    inner: dict[str, tuple[Floats, Floats]]  # shape -> inner lips (upper, lower), box pixels
+    inner: dict[str, tuple[Plane, Plane]]  # shape -> inner lips (upper, lower), box pixels
 
 
 def mouth_kit(image: Rgb, points: Points) -> MouthKit:
@@ -74,14 +74,15 @@ def mouth_kit(image: Rgb, points: Points) -> MouthKit:
                          np.arange(y, y + h, dtype=np.float64))
     u, v = frame.to_uv(xs, ys)
     patches: dict[str, Rgb] = {}
-    inner: dict[str, tuple[Floats, Floats]] = {}
+    inner: dict[str, tuple[Plane, Plane]] = {}
     lip_colour = _lip_colour(image, points)
     teeth_colour = _teeth_colour(image, frame)
     for name, shape in SHAPES.items():
         src_u, src_v = frame.warp(shape, u, v)
         src = frame.xy_grid(src_u, src_v)
-        warped = cv2.remap(image, src[0].astype(np.float32), src[1].astype(np.float32),
-                           cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        warped = np.asarray(cv2.remap(
+            image, src[0].astype(np.float32), src[1].astype(np.float32), cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE), np.uint8)
         upper, lower = frame.inner(shape)
         patches[name] = _draw_inside(
             warped, frame, upper, lower, shape, box, lip_colour, teeth_colour)
@@ -136,7 +137,7 @@ class _Frame:
         pu = (pts - self.centre) @ self.across / (self.width / 2)
         pv = (pts - self.centre) @ self.down
         order = np.argsort(pu)
-        return np.interp(u, pu[order], pv[order])
+        return np.asarray(np.interp(u, pu[order], pv[order]), np.float64)
 
     def warp(self, shape: Shape, u: Plane, v: Plane) -> tuple[Plane, Plane]:
         """Where each (u, v) of the new mouth takes its pixel from in the picture."""
@@ -161,7 +162,7 @@ class _Frame:
 
     def jaw(self, shape: Shape) -> float:
         middle_gap = self.uv[mesh.LOWER_MID, 1] - self.uv[mesh.UPPER_MID, 1]
-        return max(0.0, 0.75 * shape.gap * self.width - 0.5 * middle_gap)
+        return max(0.0, float(0.75 * shape.gap * self.width - 0.5 * middle_gap))
 
     def shifts(self, shape: Shape) -> dict[int, npt.NDArray[np.float64]]:
         """Mesh point -> how far it moves (x, y) for `shape`.
@@ -240,7 +241,7 @@ def _teeth_colour(image: Rgb, frame: _Frame) -> npt.NDArray[np.float32]:
     found = bright.mean(0)
     if found.min() < 150 or found.max() - found.min() > 60:  # not teeth: lips, shadow
         return default
-    return found
+    return np.asarray(found, np.float32)
 
 
 def _draw_inside(
@@ -258,7 +259,7 @@ def _draw_inside(
         pu = (points - frame.centre) @ frame.across / (frame.width / 2)
         pv = (points - frame.centre) @ frame.down
         order = np.argsort(pu)
-        return np.interp(u, pu[order], pv[order])
+        return np.asarray(np.interp(u, pu[order], pv[order]), np.float64)
 
     top, bottom = line(upper), line(lower)
     corner_u = max(abs((upper[0] - frame.centre) @ frame.across), abs(
@@ -299,4 +300,4 @@ def _draw_inside(
                        )[..., None]
         opening = near
     out = out * (1 - opening[..., None]) + paint * opening[..., None]
-    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    return np.asarray(np.clip(out + 0.5, 0, 255), np.uint8)

@@ -172,7 +172,7 @@ def _read_video(path: Path) -> tuple[list[Rgb], float]:
             fps = float(stream.average_rate or 30)
             frames = []
             for frame in container.decode(stream):
-                frames.append(frame.to_ndarray(format="rgb24"))
+                frames.append(np.asarray(frame.to_ndarray(format="rgb24"), np.uint8))
                 if len(frames) > MAX_LOOP_SECONDS * fps:
                     raise AvatarError(f"{shown(path)}: longer than {MAX_LOOP_SECONDS:.0f} s; "
                                       "a loop is a few seconds of a person idling")
