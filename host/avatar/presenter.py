@@ -14,8 +14,7 @@ from PIL import Image
 
 from host.avatar.pack import EYES, AvatarPack, Layer
 from host.avatar.pose import REST, VISEMES, Pose
-from host.avatar.rhythm import Blinks, unit
-from host.avatar.rhythm import waves as _waves
+from host.avatar.rhythm import Blinks, unit, waves
 from host.errors import AvatarError
 
 _TAU = 2 * math.pi
@@ -122,11 +121,11 @@ class Presenter:
         if talking:
             drift = self._sway_talking * (1 - _TALK_SHARE)
             quick = self._sway_talking * _TALK_SHARE
-            dx = drift * _waves(self._drift_x, t) + quick * _waves(self._talk_x, t)
-            dy = drift * _waves(self._drift_y, t) + quick * _waves(self._talk_y, t)
+            dx = drift * waves(self._drift_x, t) + quick * waves(self._talk_x, t)
+            dy = drift * waves(self._drift_y, t) + quick * waves(self._talk_y, t)
         else:
-            dx = self._sway_idle * _waves(self._drift_x, t)
-            dy = self._sway_idle * _waves(self._drift_y, t)
+            dx = self._sway_idle * waves(self._drift_x, t)
+            dy = self._sway_idle * waves(self._drift_y, t)
         return Pose(
             mouth=mouth,
             eyes=self._blinks.eyes_at(t),

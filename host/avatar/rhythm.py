@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-_TAU = 2 * math.pi
 _MASK = (1 << 64) - 1
 # A blink: half closed, closed, half closed, as fractions of its duration.
 BLINK_CLOSED = (0.3, 0.65)
@@ -27,12 +26,6 @@ def unit(seed: int, stream: int, k: int) -> float:
 def waves(of: Waves, t: float) -> float:
     """The sum of weighted sines at `t`."""
     return sum(weight * math.sin(rate * t + phase) for rate, weight, phase in of)
-
-
-def seeded_waves(seed: int, stream: int, spec: tuple[tuple[float, float], ...]) -> Waves:
-    """Waves of (Hz, weight) with phases drawn from the seed."""
-    return [(_TAU * hz, weight, _TAU * unit(seed, stream, k)) for k, (hz, weight) in
-            enumerate(spec)]
 
 
 class Blinks:

@@ -39,3 +39,41 @@ def fade(u: Plane, start: float, end: float) -> Plane:
     """1 within |u| <= start, easing to 0 at |u| >= end."""
     x = np.clip((np.abs(u) - start) / (end - start), 0.0, 1.0)
     return 1.0 - x * x * (3.0 - 2.0 * x)
+
+
+class Axes:
+    """A feature's own axes: u along it (-1 to 1 between its ends), v across it, in pixels."""
+
+    def __init__(self, start: npt.NDArray[np.float64], end: npt.NDArray[np.float64],
+                 down_is_positive: bool = False) -> None:
+        self.centre = (start + end) / 2
+        self.length = float(np.linalg.norm(end - start))
+        self.half = self.length / 2
+        self.across = (end - start) / self.length
+        down = np.array([-self.across[1], self.across[0]])
+        self.down = -down if down_is_positive and down[1] < 0 else down
+
+    def grid(self, box: tuple[int, int, int, int]) -> tuple[Plane, Plane]:
+        """(u, v) of every pixel of a box (x, y, width, height)."""
+        x, y, w, h = box
+        xs, ys = np.meshgrid(np.arange(x, x + w, dtype=np.float64),
+                             np.arange(y, y + h, dtype=np.float64))
+        dx, dy = xs - self.centre[0], ys - self.centre[1]
+        return (dx * self.across[0] + dy * self.across[1]) / self.half, (
+            dx * self.down[0] + dy * self.down[1])
+
+    def to_xy(self, u: Plane, v: Plane) -> tuple[Plane, Plane]:
+        return (self.centre[0] + u * self.half * self.across[0] + v * self.down[0],
+                self.centre[1] + u * self.half * self.across[1] + v * self.down[1])
+
+    def u_of(self, pts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.asarray((pts - self.centre) @ self.across / self.half, np.float64)
+
+    def v_of(self, pts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.asarray((pts - self.centre) @ self.down, np.float64)
+
+    def line(self, pts: npt.NDArray[np.float64], u: Plane) -> Plane:
+        """The v of the line through `pts` at each u."""
+        pu, pv = self.u_of(pts), self.v_of(pts)
+        order = np.argsort(pu)
+        return np.asarray(np.interp(u, pu[order], pv[order]), np.float64)

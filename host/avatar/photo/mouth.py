@@ -2,9 +2,8 @@
 
 Each shape moves the lip and jaw lines of the mesh; the skin between them stretches or
 squeezes column by column (`columns.squeeze`), and the box's edge stays put, so there is
-no seam. The gap the
-lips leave is drawn: a dark cavity, the upper teeth under the upper lip, the lower teeth,
-and the tongue's shade.
+no seam. The gap the lips leave is drawn: a dark cavity, the upper teeth under the upper
+lip, the lower teeth, and the tongue's shade.
 """
 
 from __future__ import annotations
@@ -15,13 +14,12 @@ import numpy as np
 import numpy.typing as npt
 
 from host.avatar.photo import mesh
-from host.avatar.photo.columns import fade, squeeze
+from host.avatar.photo.columns import Axes, fade, squeeze
 from host.avatar.photo.detect import Rgb
 from host.avatar.photo.landmarks import Points
 from host.avatar.pose import VISEMES
 
 Box = tuple[int, int, int, int]  # x, y, width, height
-Floats = npt.NDArray[np.float32]
 Plane = npt.NDArray[np.float64]
 
 
@@ -69,23 +67,21 @@ def mouth_kit(image: Rgb, points: Points) -> MouthKit:
 
     frame = _Frame(points)
     box = frame.box(image.shape[1], image.shape[0])
-    x, y, w, h = box
-    xs, ys = np.meshgrid(np.arange(x, x + w, dtype=np.float64),
-                         np.arange(y, y + h, dtype=np.float64))
-    u, v = frame.to_uv(xs, ys)
+    x, y = box[:2]
+    u, v = frame.axes.grid(box)
     patches: dict[str, Rgb] = {}
     inner: dict[str, tuple[Plane, Plane]] = {}
     lip_colour = _lip_colour(image, points)
     teeth_colour = _teeth_colour(image, frame)
     for name, shape in SHAPES.items():
-        src_u, src_v = frame.warp(shape, u, v)
-        src = frame.xy_grid(src_u, src_v)
+        shifts = frame.shifts(shape)
+        src_x, src_y = frame.axes.to_xy(*frame.warp(shape, shifts, u, v))
         warped = np.asarray(cv2.remap(
-            image, src[0].astype(np.float32), src[1].astype(np.float32), cv2.INTER_LINEAR,
+            image, src_x.astype(np.float32), src_y.astype(np.float32), cv2.INTER_LINEAR,
             borderMode=cv2.BORDER_REPLICATE), np.uint8)
-        upper, lower = frame.inner(shape)
+        upper, lower = frame.inner(shifts)
         patches[name] = _draw_inside(
-            warped, frame, upper, lower, shape, box, lip_colour, teeth_colour)
+            warped, frame.axes, u, v, upper, lower, shape, lip_colour, teeth_colour)
         inner[name] = (upper - (x, y), lower - (x, y))
     return MouthKit(box, patches, inner)
 
@@ -95,15 +91,10 @@ class _Frame:
 
     def __init__(self, points: Points) -> None:
         self.points = points[:, :2].astype(np.float64)
-        left, right = self.points[mesh.LEFT_CORNER], self.points[mesh.RIGHT_CORNER]
-        self.centre = (left + right) / 2
-        self.width = float(np.linalg.norm(right - left))
-        self.across = (right - left) / self.width
-        self.down = np.array([-self.across[1], self.across[0]])
-        self.uv = np.stack([
-            (self.points - self.centre) @ self.across / (self.width / 2),
-            (self.points - self.centre) @ self.down,
-        ], axis=1)
+        self.axes = Axes(self.points[mesh.LEFT_CORNER], self.points[mesh.RIGHT_CORNER])
+        self.centre = self.axes.centre
+        self.width = self.axes.length
+        self.uv = np.stack([self.axes.u_of(self.points), self.axes.v_of(self.points)], axis=1)
 
     def box(self, width: int, height: int) -> Box:
         chin = self.points[mesh.CHIN]
@@ -113,20 +104,10 @@ class _Frame:
         x1 = int(min(width, self.centre[0] + reach))
         # The still lines run along the mouth's own axis: where the face leans, the box
         # reaches past them by the lean across its width, so its edge rows never move.
-        lean = abs(float(self.across[1])) * reach + 2
+        lean = abs(float(self.axes.across[1])) * reach + 2
         y0 = int(max(0, nose[1] - 0.05 * self.width - lean))
         y1 = int(min(height, chin[1] + 0.6 * self.width + lean))
         return (x0, y0, x1 - x0, y1 - y0)
-
-    def to_uv(self, xs: Plane, ys: Plane) -> tuple[Plane, Plane]:
-        dx, dy = xs - self.centre[0], ys - self.centre[1]
-        u = (dx * self.across[0] + dy * self.across[1]) / (self.width / 2)
-        return u, dx * self.down[0] + dy * self.down[1]
-
-    def xy_grid(self, u: Plane, v: Plane) -> tuple[Plane, Plane]:
-        half = self.width / 2
-        return (self.centre[0] + u * half * self.across[0] + v * self.down[0],
-                self.centre[1] + u * half * self.across[1] + v * self.down[1])
 
     def line_v(self, indices: tuple[int, ...], u: Plane,
                shifts: dict[int, npt.NDArray[np.float64]] | None = None) -> Plane:
@@ -134,14 +115,12 @@ class _Frame:
         pts = self.points[list(indices)]
         if shifts is not None:
             pts = pts + np.array([shifts[i] for i in indices])
-        pu = (pts - self.centre) @ self.across / (self.width / 2)
-        pv = (pts - self.centre) @ self.down
-        order = np.argsort(pu)
-        return np.asarray(np.interp(u, pu[order], pv[order]), np.float64)
+        return self.axes.line(pts, u)
 
-    def warp(self, shape: Shape, u: Plane, v: Plane) -> tuple[Plane, Plane]:
-        """Where each (u, v) of the new mouth takes its pixel from in the picture."""
-        shifts = self.shifts(shape)
+    def warp(self, shape: Shape, shifts: dict[int, npt.NDArray[np.float64]], u: Plane,
+             v: Plane) -> tuple[Plane, Plane]:
+        """Where each (u, v) of the new mouth, its points moved by `shifts`, takes its
+        pixel from in the picture."""
         lines = (mesh.OUTER_UPPER, mesh.INNER_UPPER, mesh.INNER_LOWER, mesh.OUTER_LOWER)
         near = fade(u, 1.0, 1.7)  # the lips' lines fade out past the corners
         top = np.full_like(u, self.uv[2, 1] - 0.05 * self.width)
@@ -199,11 +178,10 @@ class _Frame:
                 moves[i] = (0.0, jaw * max(0.25, 1 - 0.3 * u))
         for i in _STILL:
             moves.setdefault(i, (0.0, 0.0))
-        return {i: du * self.across + dv * self.down for i, (du, dv) in moves.items()}
+        return {i: du * self.axes.across + dv * self.axes.down for i, (du, dv) in moves.items()}
 
-    def inner(self, shape: Shape) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """The inner lips' new lines (x, y), corner to corner, for `shape`."""
-        shifts = self.shifts(shape)
+    def inner(self, shifts: dict[int, npt.NDArray[np.float64]]) -> tuple[Plane, Plane]:
+        """The inner lips' new lines (x, y), corner to corner, moved by `shifts`."""
         upper = np.array([self.points[i] + shifts[i] for i in mesh.INNER_UPPER])
         lower = np.array([self.points[i] + shifts[i] for i in mesh.INNER_LOWER])
         return upper, lower
@@ -245,28 +223,15 @@ def _teeth_colour(image: Rgb, frame: _Frame) -> npt.NDArray[np.float32]:
 
 
 def _draw_inside(
-    warped: Rgb, frame: _Frame, upper: npt.NDArray[np.float64], lower: npt.NDArray[np.float64],
-    shape: Shape, box: Box, lip: npt.NDArray[np.float32], teeth: npt.NDArray[np.float32],
+    warped: Rgb, axes: Axes, u: Plane, v: Plane, upper: Plane, lower: Plane, shape: Shape,
+    lip: npt.NDArray[np.float32], teeth: npt.NDArray[np.float32],
 ) -> Rgb:
     """The opening between the inner lips painted: cavity, teeth, tongue, soft-edged."""
-    x, y, w, h = box
-    xs, ys = np.meshgrid(np.arange(x, x + w, dtype=np.float64),
-                         np.arange(y, y + h, dtype=np.float64))
-    rel = np.stack([xs - frame.centre[0], ys - frame.centre[1]], axis=-1)
-    u = rel @ frame.across / (frame.width / 2)
-    v = rel @ frame.down
-    def line(points: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        pu = (points - frame.centre) @ frame.across / (frame.width / 2)
-        pv = (points - frame.centre) @ frame.down
-        order = np.argsort(pu)
-        return np.asarray(np.interp(u, pu[order], pv[order]), np.float64)
-
-    top, bottom = line(upper), line(lower)
-    corner_u = max(abs((upper[0] - frame.centre) @ frame.across), abs(
-        (upper[-1] - frame.centre) @ frame.across)) / (frame.width / 2)
-    inside_u = np.clip((corner_u - np.abs(u)) * frame.width / 2, 0, 1)
+    top, bottom = axes.line(upper, u), axes.line(lower, u)
+    corner_u = float(np.abs(axes.u_of(upper[[0, -1]])).max())
+    inside_u = np.clip((corner_u - np.abs(u)) * axes.half, 0, 1)
     opening = np.clip(np.minimum(v - top, bottom - v) + 0.5, 0, 1) * inside_u
-    width = frame.width
+    width = axes.length
     out = warped.astype(np.float32)
     depth = np.clip(np.minimum(v - top, bottom - v) / max(1.0, 0.12 * width), 0, 1)
     cavity = (lip * 0.32)[None, None] * (1 - 0.55 * depth[..., None])
@@ -282,14 +247,13 @@ def _draw_inside(
     # Teeth: the lower row's edge, then the upper row under the upper lip, over all else.
     lower_teeth = np.clip((v - (bottom - _LOWER_TEETH * width * across)) + 0.5, 0, 1)
     lower_teeth *= (shape.gap < 0.25) * (across > 0.15)
-    teeth_colour = teeth
-    paint = paint * (1 - lower_teeth[..., None]) + (teeth_colour * 0.78 * shade) * lower_teeth[
+    paint = paint * (1 - lower_teeth[..., None]) + (teeth * 0.78 * shade) * lower_teeth[
         ..., None]
     teeth_h = _TEETH * width * (0.55 + 0.45 * across)
     upper_teeth = np.clip((top + teeth_h) - v + 0.5, 0, 1) * (across > 0.05)
     gaps = 0.95 + 0.05 * np.clip(np.abs(np.sin(u * np.pi * 4.2)) * 4, 0, 1)  # tooth edges
     lit = (0.72 + 0.28 * across) * (1 - 0.18 * np.clip((v - top) / np.maximum(teeth_h, 1), 0, 1))
-    paint = paint * (1 - upper_teeth[..., None]) + (teeth_colour * (lit * gaps)[..., None]
+    paint = paint * (1 - upper_teeth[..., None]) + (teeth * (lit * gaps)[..., None]
                                                     ) * upper_teeth[..., None]
     if shape.tuck:  # the upper teeth rest on the lower lip: drawn over it, not in a gap
         opening = np.maximum(opening, upper_teeth * (v > top) * inside_u * 0.92)
@@ -299,5 +263,5 @@ def _draw_inside(
         paint = lip * (0.62 + 0.38 * np.clip(np.abs(v - seam) / max(1.0, 0.03 * width), 0, 1)
                        )[..., None]
         opening = near
-    out = out * (1 - opening[..., None]) + paint * opening[..., None]
-    return np.asarray(np.clip(out + 0.5, 0, 255), np.uint8)
+    blended = out * (1 - opening[..., None]) + paint * opening[..., None]
+    return np.asarray(np.clip(blended + 0.5, 0, 255), np.uint8)

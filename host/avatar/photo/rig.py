@@ -43,10 +43,6 @@ class FaceRig:
     points: tuple[Points, ...]
     fps: float  # of a loop; 0 for a photo
 
-    @property
-    def loop(self) -> bool:
-        return len(self.frames) > 1
-
 
 def load_rig(path: str | Path) -> FaceRig:
     """A photo file, a folder of a loop's frames, or a short video file, with its mesh."""
