@@ -10,37 +10,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from photo_parts import ASTRONAUT, cv2, save, skimage_data
 
-cv2 = pytest.importorskip("cv2")
-pytest.importorskip("ai_edge_litert")
-skimage_data = pytest.importorskip("skimage.data")
-
-from host.avatar.photo import mesh  # noqa: E402
-from host.avatar.photo.detect import find_faces  # noqa: E402
-from host.avatar.photo.eyes import eye_kit  # noqa: E402
-from host.avatar.photo.framing import framed, framing, moved  # noqa: E402
-from host.avatar.photo.models import DETECTOR, model_file  # noqa: E402
-from host.avatar.photo.mouth import MouthKit, mouth_kit  # noqa: E402
-from host.avatar.photo.rig import load_rig  # noqa: E402
-from host.errors import AvatarError  # noqa: E402
-
-try:
-    model_file(DETECTOR)
-except AvatarError:
-    pytest.skip("mediapipe's model files are not installed", allow_module_level=True)
-
-ASTRONAUT = skimage_data.astronaut()
-
-
-def _save(tmp_path: Path, name: str, rgb: np.ndarray) -> Path:
-    path = tmp_path / name
-    cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-    return path
+from host.avatar.photo import mesh
+from host.avatar.photo.detect import find_faces
+from host.avatar.photo.eyes import eye_kit
+from host.avatar.photo.framing import framed, framing, moved
+from host.avatar.photo.mouth import MouthKit, mouth_kit
+from host.avatar.photo.rig import load_rig
+from host.errors import AvatarError
 
 
 def _framed_kit(tmp_path: Path) -> tuple[np.ndarray, MouthKit]:
     """The astronaut framed in a 600x600 box, and her mouth in every shape."""
-    points = load_rig(_save(tmp_path, "me.png", ASTRONAUT)).points[0]
+    points = load_rig(save(tmp_path, "me.png", ASTRONAUT)).points[0]
     affine = framing(points, (512, 512), (600, 600))
     rest = framed(ASTRONAUT, affine, (600, 600))
     return rest, mouth_kit(rest, moved(points, affine))
@@ -49,7 +32,7 @@ def _framed_kit(tmp_path: Path) -> tuple[np.ndarray, MouthKit]:
 def test_the_astronaut_has_one_face_and_a_mesh_on_it(tmp_path: Path) -> None:
     faces = find_faces(ASTRONAUT)
     assert len(faces) == 1
-    rig = load_rig(_save(tmp_path, "me.png", ASTRONAUT))
+    rig = load_rig(save(tmp_path, "me.png", ASTRONAUT))
     points = rig.points[0]
     assert points.shape == (468, 3)
     x, y, w, h = faces[0].box
@@ -62,7 +45,7 @@ def test_the_astronaut_has_one_face_and_a_mesh_on_it(tmp_path: Path) -> None:
 
 
 def test_the_mesh_is_cached_beside_the_photo_by_its_content(tmp_path: Path) -> None:
-    photo = _save(tmp_path, "me.png", ASTRONAUT)
+    photo = save(tmp_path, "me.png", ASTRONAUT)
     first = load_rig(photo).points[0]
     cache = tmp_path / ".me.png.rig.npz"
     assert cache.is_file()
@@ -86,7 +69,7 @@ def test_photos_that_cannot_present_are_refused_by_name(
         small = cv2.resize(ASTRONAUT, (160, 160), interpolation=cv2.INTER_AREA)
         picture[100:260, 100:260] = small
     with pytest.raises(AvatarError, match=says) as refused:
-        load_rig(_save(tmp_path, name, picture))
+        load_rig(save(tmp_path, name, picture))
     assert name in str(refused.value)
 
 
@@ -131,7 +114,7 @@ def test_the_mouths_box_meets_the_photo_with_no_seam(tmp_path: Path) -> None:
 
 
 def test_a_blink_covers_the_eyes_and_leaves_the_brows(tmp_path: Path) -> None:
-    points = load_rig(_save(tmp_path, "me.png", ASTRONAUT)).points[0]
+    points = load_rig(save(tmp_path, "me.png", ASTRONAUT)).points[0]
     affine = framing(points, (512, 512), (600, 600))
     rest, placed = framed(ASTRONAUT, affine, (600, 600)), moved(points, affine)
     kit = eye_kit(rest, placed)

@@ -123,21 +123,23 @@ class _Frame:
         pixel from in the picture."""
         lines = (mesh.OUTER_UPPER, mesh.INNER_UPPER, mesh.INNER_LOWER, mesh.OUTER_LOWER)
         near = fade(u, 1.0, 1.7)  # the lips' lines fade out past the corners
+        # Rounding draws the corners in: the lips at u come from the column `came_u`, where
+        # the same slide moved the mesh's points from, so the lines and the skin agree.
+        came_u = _unslide(u, shape.round)
         top = np.full_like(u, self.uv[2, 1] - 0.05 * self.width)
         bottom = np.full_like(u, self.uv[mesh.CHIN, 1] + 0.55 * self.width)
         chin = self.line_v(_CHIN_LINE, u)
         jaw = self.jaw(shape) * np.maximum(0.25, 1 - 0.3 * np.abs(u)) * fade(u, 1.3, 2.3)
-        came = [top] + [self.line_v(line, u) for line in lines] + [chin, bottom]
+        came = [top] + [self.line_v(line, came_u) for line in lines] + [chin, bottom]
         to = [top] + [old + (self.line_v(line, u, shifts) - old) * near
                       for line, old in zip(lines, came[1:5], strict=True)] + [chin + jaw, bottom]
         src_v = squeeze(v, to, came)
-        # Rounding draws the corners in: the skin near the lips slides along u.
+        # The slide is whole at the lips and fades out above and below them.
         lips = self.uv[mesh.UPPER_MID, 1]
         below = (v - lips) / self.width
         above = (lips - v) / max(1e-6, lips - top[0, 0])  # 1 at the box's still top edge
         band = np.where(below < 0, fade(above, 0.3, 1.0), fade(below, 0.15, 0.45))
-        du = -shape.round * np.clip(u, -1.2, 1.2) * (0.85 + 0.15 * near) * band * fade(u, 1.0, 1.8)
-        return u - du, src_v
+        return u - (u - came_u) * band, src_v
 
     def jaw(self, shape: Shape) -> float:
         middle_gap = self.uv[mesh.LOWER_MID, 1] - self.uv[mesh.UPPER_MID, 1]
@@ -164,7 +166,7 @@ class _Frame:
             gap = shape.gap * w * profile
             if shape.tuck:  # the lower lip rises to the upper teeth's edge
                 middle = uv[top, 1] + 0.03 * w * profile
-            du = -shape.round * u * w / 2 * (0.7 + 0.3 * profile)
+            du = float(_slide(np.array(u), shape.round) - u) * w / 2
             to_top = middle - 0.25 * gap - uv[top, 1]
             to_bottom = middle + 0.75 * gap - uv[bottom, 1]
             moves[top] = (du, to_top)
@@ -185,6 +187,22 @@ class _Frame:
         upper = np.array([self.points[i] + shifts[i] for i in mesh.INNER_UPPER])
         lower = np.array([self.points[i] + shifts[i] for i in mesh.INNER_LOWER])
         return upper, lower
+
+
+def _slide(u: Plane, rounding: float) -> Plane:
+    """Where rounding moves the mouth's column u: the corners in, the middle least, and
+    nothing beyond 1.8 corner-widths out."""
+    profile = np.maximum(0.0, 1 - np.minimum(np.abs(u), 1.0) ** 2) ** 0.6
+    return np.asarray(u - rounding * u * (0.7 + 0.3 * profile) * fade(u, 1.0, 1.8), np.float64)
+
+
+def _unslide(u: Plane, rounding: float) -> Plane:
+    """The column that `_slide` moves to u (it is monotonic for the shapes' roundings)."""
+    if rounding == 0:
+        return u
+    grid = np.linspace(-1.8, 1.8, 721)  # beyond, nothing slides
+    inverse = np.interp(u, _slide(grid, rounding), grid)
+    return np.asarray(np.where(np.abs(u) < 1.8, inverse, u), np.float64)
 
 
 def _lip_colour(image: Rgb, points: Points) -> npt.NDArray[np.float32]:
@@ -239,17 +257,21 @@ def _draw_inside(
     gap = np.maximum(bottom - top, 0)
     across = 1 - np.clip(np.abs(u) / max(corner_u, 1e-3), 0, 1) ** 2
     # The tongue: a low mound behind the lower teeth, or its tip up for an L.
-    tongue_v = top + 0.55 * gap if shape.tongue_up else bottom - 0.18 * width * across
+    tongue_v = (top + 0.55 * gap if shape.tongue_up
+                else bottom - np.minimum(0.12 * width, 0.3 * gap) * across)
     tongue = np.clip((v - tongue_v) / max(1.0, 0.05 * width), 0, 1) * (np.abs(u) < 0.75)
-    tongue_colour = 0.55 * lip + 0.45 * np.array([175, 78, 82], np.float32)
+    tongue_colour = 0.7 * (0.55 * lip + 0.45 * np.array([175, 78, 82], np.float32))  # in shade
     shade = (0.55 + 0.45 * across)[..., None]
     paint = paint * (1 - tongue[..., None]) + (tongue_colour * shade) * tongue[..., None]
     # Teeth: the lower row's edge, then the upper row under the upper lip, over all else.
-    lower_teeth = np.clip((v - (bottom - _LOWER_TEETH * width * across)) + 0.5, 0, 1)
+    lower_teeth = np.clip((v - (bottom - np.minimum(_LOWER_TEETH * width, 0.2 * gap) * across))
+                          + 0.5, 0, 1)
     lower_teeth *= (shape.gap < 0.25) * (across > 0.15)
     paint = paint * (1 - lower_teeth[..., None]) + (teeth * 0.78 * shade) * lower_teeth[
         ..., None]
-    teeth_h = _TEETH * width * (0.55 + 0.45 * across)
+    # Upper teeth under the lip, never filling the opening: behind them, the dark inside.
+    room = _TEETH * width if shape.tuck else 0.45 * gap  # an F's teeth rest on the lip
+    teeth_h = np.minimum(_TEETH * width, room) * (0.55 + 0.45 * across)
     upper_teeth = np.clip((top + teeth_h) - v + 0.5, 0, 1) * (across > 0.05)
     gaps = 0.95 + 0.05 * np.clip(np.abs(np.sin(u * np.pi * 4.2)) * 4, 0, 1)  # tooth edges
     lit = (0.72 + 0.28 * across) * (1 - 0.18 * np.clip((v - top) / np.maximum(teeth_h, 1), 0, 1))
