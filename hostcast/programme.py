@@ -11,6 +11,7 @@ from hostcast.writer_choice import WriterChoice
 
 PROGRAMME_KEYS = ("catalog", "lang", "voice", "avatar", "style", "writer", "model")
 NEURAL = "neural:"  # avatar neural:FOLDER: a photo whose mouth a lip-sync network redraws
+PHOTO = "photo:"  # avatar photo:FILE: a photo (or short loop) the CPU animates along its mesh
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Programme:
     catalog: Path
     lang: str
     voice: str  # a profile name in voices/ or a .toml path
-    avatar: str  # a pack name in avatars/, a folder, or neural:FOLDER
+    avatar: str  # a pack name in avatars/, a folder, photo:FILE or neural:FOLDER
     writer: WriterChoice  # which writer, with its model and style
 
     @property

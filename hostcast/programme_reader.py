@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from host.avatar.pack import MANIFEST, load_pack
+from host.avatar.pack import MANIFEST, load_pack, photo_of
 from host.catalog import CatalogLoad, load_catalog
 from host.catalog.fetch.feed_mirror import FeedMirrors
 from host.catalog.fetch.photo_store import is_remote
 from host.errors import AvatarError, CatalogError, ConfigError, FetchError
 from host.paths import avatars_dir, shown
 from host.voice.profile import VoiceProfile, find_profile
-from hostcast.programme import NEURAL, PROGRAMME_KEYS, Programme
+from hostcast.programme import NEURAL, PHOTO, PROGRAMME_KEYS, Programme
 from hostcast.show_settings import show_language
 from hostcast.writer_choice import WriterChoice, parse_writer
 
@@ -189,6 +189,12 @@ class ProgrammeReader:
                 self.report(key, f"neural avatar folder not found: {shown(folder)}")
                 return None
             return NEURAL + str(folder)
+        if text.startswith(PHOTO):
+            photo = self.place(text.removeprefix(PHOTO))
+            if not photo.exists():
+                self.report(key, f"photo not found: {shown(photo)}")
+                return None
+            return PHOTO + str(photo)
         # A bare word is a bundled pack's name, unless a folder of that name is there.
         bare = "/" not in text and "\\" not in text
         by_name = bare and ((avatars_dir() / text / MANIFEST).is_file()
@@ -196,7 +202,8 @@ class ProgrammeReader:
         name = text if by_name else str(self.place(text))
         if name not in self._packs:
             try:
-                load_pack(name)
+                if photo_of(name) is None:  # a photo pack's photo is checked at load
+                    load_pack(name)
                 self._packs[name] = True
             except AvatarError as exc:
                 self.report(key, str(exc))

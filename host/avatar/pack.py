@@ -19,8 +19,10 @@ from host.paths import avatars_dir, shown
 
 EYES = ("open", "half", "closed")
 MANIFEST = "manifest.toml"
-_TOP_KEYS = ("name", "canvas", "back", "body", "head", "eyes", "mouths", "motion")
+_TOP_KEYS = ("name", "kind", "canvas", "back", "body", "head", "eyes", "mouths", "motion")
 _LAYER_KEYS = ("file", "at")
+_PHOTO_KEYS = ("name", "kind", "photo")
+KINDS = ("layers", "photo")  # drawn layers, or a real photo the photo presenter animates
 _MOTION_NUMBERS = (
     "blink_duration", "breath_amplitude", "breath_period", "sway_idle", "sway_talking"
 )
@@ -83,6 +85,12 @@ def load_pack(path_or_name: str | Path) -> AvatarPack:
     return _Reader(_find(path_or_name)).pack()
 
 
+def photo_of(path_or_name: str | Path) -> Path | None:
+    """The photo (a file, a folder of a loop's frames, or a short video) that a pack whose
+    manifest says `kind = "photo"` presents; None for a pack of drawn layers."""
+    return _Reader(_find(path_or_name)).photo()
+
+
 
 
 def _find(path_or_name: str | Path) -> Path:
@@ -120,6 +128,9 @@ class _Reader:
 
     def pack(self) -> AvatarPack:
         data = self._parse()
+        if self._kind(data) == "photo":
+            raise self.fail("kind", "a photo pack has no layers: it is presented by the "
+                            "photo presenter")
         self._known(data, _TOP_KEYS, "")
         self.canvas = self._pair(data, "canvas", "canvas", positive=True)
         width, height = self.canvas
@@ -142,6 +153,27 @@ class _Reader:
             mouths=mouths,
             motion=self._motion(data.get("motion", {})),
         )
+
+    def photo(self) -> Path | None:
+        data = self._parse()
+        if self._kind(data) != "photo":
+            return None
+        self._known(data, _PHOTO_KEYS, "")
+        value = data.get("photo")
+        if value is None:
+            raise self.fail("photo", "missing (the photo's file name, beside the manifest)")
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail("photo", f"expected a file name, got {value!r}")
+        path = self.folder / value
+        if not path.exists():
+            raise self.fail("photo", f"{shown(path)} not found")
+        return path
+
+    def _kind(self, data: Mapping[str, Any]) -> str:
+        kind = data.get("kind", KINDS[0])
+        if kind not in KINDS:
+            raise self.fail("kind", f"expected {' or '.join(map(repr, KINDS))}, got {kind!r}")
+        return str(kind)
 
     def _parse(self) -> dict[str, Any]:
         try:

@@ -109,7 +109,8 @@ class Picture:
         """The first head's own report (with every head's under `chain` when there are
         several), or the avatar's when there is no head."""
         if not self.heads:
-            return {"backend": "avatar", "state": "ok"}
+            status = getattr(self.avatar, "status", None)  # a paced avatar says who presents
+            return status() if callable(status) else {"backend": "avatar", "state": "ok"}
         status = {**self.heads[0].status(), "errors": self.head_errors}
         if len(self.heads) > 1:
             status["chain"] = [head.status() for head in self.heads]

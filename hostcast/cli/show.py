@@ -8,14 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from host.avatar.pack import load_pack
-from host.avatar.presenter import Presenter
 from host.catalog import CatalogLoad, load_catalog
 from host.catalog.fetch.photo_store import PhotoStore
 from host.catalog.model import Product
 from host.compose.compositor import Compositor
 from host.compose.layout import layout_for
-from host.compose.picture import FrameState, HeadSource, Picture
+from host.compose.picture import FrameState, Picture
 from host.errors import ConfigError
 from host.script.guard import PriceGuard
 from host.script.product_rotation import RotationState
@@ -31,7 +29,8 @@ from host.voice.profile import VoiceProfile, voice_from_profile
 from hostcast.cli.writer_setup import ShowWriter, WriterOptions, writer_from
 from hostcast.environment import Environment
 from hostcast.fetching import photo_store
-from hostcast.programme import NEURAL, Programme
+from hostcast.presenter_choice import presenter_for
+from hostcast.programme import Programme
 from hostcast.programme_reader import voice_profile
 from hostcast.show_settings import ShowSettings, show_language
 from stream.encoder import AUDIO_RATE, VideoSettings
@@ -55,7 +54,7 @@ class ShowOptions:
     catalog: Path
     lang: str | None = None
     voice: str | None = None
-    avatar: str = "default"  # a pack name or path, or neural:FOLDER
+    avatar: str = "default"  # a pack name or path, photo:FILE or neural:FOLDER
     fallback_voice: tuple[str, ...] | None = None  # None: espeak behind a neural voice
     offline: bool = False  # a file render: a neural head is waited for, never judged late
     size: tuple[int, int] = (720, 1280)
@@ -196,20 +195,11 @@ class Show:
         templates = TemplateWriter(seed=opts.seed, clock=clock, langs=(lang,))
         writer = ShowWriter(opts.writer, templates, guard, clock)
         if picture is None:
-            neural = opts.avatar.startswith(NEURAL)
-            # Behind a neural head, the default pack presents whatever the head cannot.
-            pack = load_pack("default" if neural else opts.avatar)
-            presenter = Presenter(pack, height=layout.presenter_box.h, seed=opts.seed)
-            heads: list[HeadSource] = []  # tried in order, the presenter behind them all
-            if neural:
-                from host.avatar.neural.head_source import open_neural_head  # the neural extra
-
-                heads.append(open_neural_head(
-                    opts.avatar.removeprefix(NEURAL), layout.presenter_box.size, opts.fps,
-                    offline=opts.offline,
-                ))
+            avatar, heads = presenter_for(opts.avatar, layout, opts.fps, seed=opts.seed,
+                                          offline=opts.offline)
             picture = Picture(
-                Compositor(layout, presenter), presenter, builder.overlay(on_air[0]), heads=heads
+                Compositor(layout, avatar), avatar,
+                builder.overlay(on_air[0]), heads=heads,
             )
         return cls(
             loaded, settings, builder, writer, picture, lang, opening=opts.opening, clock=clock,

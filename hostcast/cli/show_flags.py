@@ -34,7 +34,9 @@ def add_show_flags(parser: argparse.ArgumentParser, *, live: bool = False) -> No
     parser.add_argument("--voice", help="voice profile name in voices/ or a .toml path")
     parser.add_argument(
         "--avatar",
-        help="avatar pack in avatars/ (default) or a path; or neural:FOLDER, a folder with "
+        help="avatar pack in avatars/ (default) or a path; photo:FILE, a head-and-shoulders "
+        "photo (or a folder of a loop's frames, or a video of a few seconds) of one person "
+        "that the CPU animates (needs hostcast[photo]); or neural:FOLDER, a folder with "
         "photo.png, photo.toml (face and mouth boxes) and lipsync.pt (needs hostcast[neural])",
     )
     parser.add_argument("--at", metavar="ISO_TIME", help="judge sales at this time (now)")

@@ -18,8 +18,8 @@ import numpy.typing as npt
 from host.errors import AvatarError
 
 INSTALL = (
-    "install the photo extra: pip install 'hostcast[photo]' && "
-    "pip install --no-deps mediapipe==0.10.21"
+    "install the photo extra: bin/setup photo (or pip install 'hostcast[photo]' && "
+    "pip install --no-deps mediapipe==0.10.21)"
 )
 DETECTOR = "face_detection/face_detection_full_range_sparse.tflite"
 MESH = "face_landmark/face_landmark.tflite"
