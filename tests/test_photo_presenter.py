@@ -51,7 +51,9 @@ def test_the_pose_is_a_pure_function_of_time_and_moves_a_few_degrees(
     steps = np.array([p.tilt for p in talking])
     tilts = steps * TILT_STEP
     assert 1.0 < np.abs(tilts).max() <= TILT_TALKING + TILT_STEP  # a few degrees, no more
-    assert np.abs(np.diff(steps)).max() <= 2  # smooth: two tenths of a degree a frame at most
+    # Smooth: read 15 times a second, it moves by 0.3 degrees at most from one reading to
+    # the next (a pixel and a half at the top of the head).
+    assert np.abs(np.diff(steps)).max() <= 3
     idle = np.array([presenter.pose(t, "D", False).tilt for t in times]) * TILT_STEP
     assert np.abs(idle).max() < np.abs(tilts).max()
     assert {p.mouth for p in talking} == {"D"}

@@ -283,3 +283,12 @@ def test_an_unreadable_or_broken_file_is_one_problem(tmp_path: Path) -> None:
     broken = write(tmp_path, "[[channel]\nname = 'x'\n")
     assert only_problem(broken).startswith(f"{broken}: line 1: ")
     assert "no [[channel]] table" in only_problem(write(tmp_path, "[daemon]\n"))
+
+
+def test_a_photo_avatar_must_exist_and_is_kept_as_a_path(tmp_path: Path) -> None:
+    missing = CHANNEL.replace('[[channel]]\n', '[[channel]]\navatar = "photo:anna.jpg"\n', 1)
+    problem = only_problem(write(tmp_path, missing + SLOTS))
+    assert "channel[beauty].avatar: photo not found: " in problem and "anna.jpg" in problem
+    (tmp_path / "anna.jpg").write_bytes(b"checked when the channel opens")
+    config = load_config(write(tmp_path, missing + SLOTS), now=NOW)
+    assert config.channels[0].programme.avatar == f"photo:{tmp_path / 'anna.jpg'}"

@@ -16,8 +16,17 @@ from host.compose.cache import CacheStats, PictureCache
 from host.compose.caption import draw_caption
 from host.compose.layout import Box, Layout
 from host.compose.overlay import OverlayState
-from host.compose.paint import Pixels, over
+from host.compose.paint import Pixels, opaque_over, over
 from host.compose.yuv import paste, rgb_to_yuv420, yuv420_to_rgb
+
+
+def _on_backdrop(
+    under: Pixels, layer: Pixels, at: tuple[int, int], clip: Pixels | None
+) -> Pixels:
+    """A presenter picture over the backdrop: RGB, or RGBA when it is an opaque photo
+    covering it all (nothing of the backdrop shows through, so it is not blended)."""
+    quick = opaque_over(under, layer, clip) if at == (0, 0) else None
+    return quick if quick is not None else over(under, layer, at, clip)
 
 
 def _even_down(v: int) -> int:
@@ -211,7 +220,8 @@ class Compositor:
             ax0, ay0 = max(0, x0 - left), max(0, y0 - top)  # the same pixels in the avatar's
             ax1, ay1 = x1 - left, y1 - top
             clip = None if place.clip is None else place.clip[ay0:ay1, ax0:ax1]
-            patch = over(under, rgba[ay0:ay1, ax0:ax1], (ax0 + left - x0, ay0 + top - y0), clip)
+            patch = _on_backdrop(
+                under, rgba[ay0:ay1, ax0:ax1], (ax0 + left - x0, ay0 + top - y0), clip)
             sws = self._patch_sws.setdefault(patch.shape[:2], VideoReformatter())
             paste(out, rgb_to_yuv420(patch, sws), x0, y0)
         return out
@@ -235,7 +245,7 @@ class Compositor:
         """The placed picture over the backdrop, as yuv420p of its even-aligned rectangle."""
         rect = place.rect
         under = backdrop(self.layout)[rect.y : rect.bottom, rect.x : rect.right]
-        picture = over(under, rgba, (place.x - rect.x, place.y - rect.y), place.clip)
+        picture = _on_backdrop(under, rgba, (place.x - rect.x, place.y - rect.y), place.clip)
         return rgb_to_yuv420(picture, sws)
 
     def _draw_caption(self, text: str) -> Pixels:

@@ -107,3 +107,24 @@ def over(
         top.putalpha(ImageChops.multiply(top.getchannel("A"), Image.fromarray(clip, "L")))
     base.paste(top, at, top)  # Pillow's C blend, with the layer's alpha: ~4x numpy's speed
     return np.asarray(base, dtype=np.uint8)
+
+
+def opaque_over(background: Pixels, layer: Pixels, clip: Pixels | None) -> Pixels | None:
+    """`over` for an opaque RGBA layer as large as the background (a photo), or None for
+    any other layer: the layer's own pixels, as RGBA, but where `clip` cuts it.
+
+    Nothing shows through such a layer, so it is copied whole (a plain copy, ten times
+    quicker than a blend) and only the rows `clip` cuts, a stage's rounded corners,
+    are blended.
+    """
+    if layer.shape[:2] != background.shape[:2] or layer[..., 3].min() < 255:
+        return None
+    out = layer.copy()
+    if clip is None:
+        return out
+    rows = np.flatnonzero(clip.min(axis=1) < 255)
+    if len(rows):
+        share = clip[rows].astype(np.uint16)[..., None]
+        mixed = (out[rows, :, :3] * share + background[rows] * (255 - share) + 127) // 255
+        out[rows, :, :3] = mixed.astype(np.uint8)
+    return out

@@ -11,13 +11,15 @@ Pixels = npt.NDArray[np.uint8]
 
 
 def rgb_to_yuv420(rgb: Pixels, reformatter: VideoReformatter | None = None) -> Pixels:
-    """(h, w, 3) RGB as yuv420p (h*3//2, w): swscale's default BT.601 limited-range matrix."""
+    """(h, w, 3) RGB (or RGBA, its alpha ignored) as yuv420p (h*3//2, w): swscale's default
+    BT.601 limited-range matrix."""
     # Passing one `reformatter` for pictures of one size reuses its swscale context: a third
     # cheaper than setting one up per picture.
     height, width = rgb.shape[:2]
     if height % 2 or width % 2:
         raise ValueError(f"a 4:2:0 picture needs an even size, not {width}x{height}")
-    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+    layout = "rgba" if rgb.shape[2] == 4 else "rgb24"
+    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format=layout)
     converted = (reformatter or VideoReformatter()).reformat(frame, format="yuv420p")
     return np.asarray(converted.to_ndarray(), dtype=np.uint8)
 

@@ -1,5 +1,5 @@
-"""The head's motion on a photo: a tilt about the neck and a nod, fading out into the still
-photo around the head, and a breath that lifts the shoulders.
+"""The head's motion on a photo: a tilt about the neck, a nod and a breath's rise, fading
+out into the still photo around the head.
 
 The motion is a smooth field of small displacements, computed on a coarse grid and
 scaled up, so it has no edge anywhere: the head turns, the background near it bends
@@ -71,9 +71,6 @@ class HeadField:
         along = np.clip((self._y - chin) / max(1.0, self.pivot[1] - chin), 0, 1)
         self._head = np.maximum(self._head, np.where(neck, 1 - along, 0.0) * fade(
             np.abs(self._x - centre[0]) / radii[0], 0.35, 0.7))
-        # Breath lifts what is below the shoulders' line, fading in down to the bottom.
-        shoulders = chin + 0.3 * tall
-        self._body = np.clip((self._y - shoulders) / max(1.0, height - shoulders), 0, 1) ** 0.5
 
     def maps(self, motion: Motion) -> Maps:
         """The source of every pixel under `motion`, as maps for cv2.remap."""
@@ -84,9 +81,10 @@ class HeadField:
         rx, ry = self._x - self.pivot[0], self._y - self.pivot[1]
         head_dx = cos * rx - sin * ry - rx
         head_dy = sin * rx + cos * ry - ry + motion.nod - motion.breath
-        body_dy = -motion.breath * self._body
+        # The body stays: moving it too costs the encoder the whole picture at every step,
+        # for a lift of a pixel or two nobody sees.
         dx = self._head * head_dx
-        dy = self._head * head_dy + (1 - self._head) * body_dy
+        dy = self._head * head_dy
         reach = float(np.hypot(dx, dy).max())
         width, height = self.size
         # What lands at p comes from p - d(p): the field is small and smooth, so the first

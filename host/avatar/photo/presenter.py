@@ -45,6 +45,10 @@ _TALK_SHARE = 0.4
 # of the head by half a pixel; nod and breath go by half pixels.
 TILT_STEP, SHIFT_STEP = 0.1, 0.5
 BASES_KEPT = 8  # still pictures moved by one motion (1.4 MB each at 600x600)
+# The head's motion is read this many times a second and held in between: a slow motion
+# of a pixel at most per step, so it looks as smooth, and half the frames need no new
+# base (nor does the encoder see the whole head move).
+MOTION_RATE = 15.0
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,8 @@ class PhotoPresenter:
         if self._loop is not None:  # the loop moves and blinks by itself
             return PhotoPose(mouth=mouth, frame=self._loop.index_at(t))
         w = self._waves
+        eyes = self._blinks.eyes_at(t)
+        t = math.floor(t * MOTION_RATE) / MOTION_RATE
         if talking:
             tilt = TILT_TALKING * ((1 - _TALK_SHARE) * waves(w["tilt"], t)
                                    + _TALK_SHARE * waves(w["talk_tilt"], t))
@@ -129,7 +135,7 @@ class PhotoPresenter:
             nod = self._nod[0] * waves(w["nod"], t)
         breath = self._breath * (0.5 + 0.5 * math.sin(self._breath_rate * t + self._breath_phase))
         return PhotoPose(
-            mouth=mouth, eyes=self._blinks.eyes_at(t), tilt=round(tilt / TILT_STEP),
+            mouth=mouth, eyes=eyes, tilt=round(tilt / TILT_STEP),
             nod=round(nod / SHIFT_STEP), breath=round(breath / SHIFT_STEP))
 
     def base_key(self, pose: Pose) -> tuple[int, int, int, int]:
@@ -143,16 +149,16 @@ class PhotoPresenter:
             return self._base(key)[0]
 
     def patch_boxes(self, pose: Pose) -> tuple[Box, ...]:
-        """Where `draw(pose)` may differ from `draw_base(base_key(pose))`: the mouth and
-        the eyes, as far as the head's motion carries them."""
+        """Where `draw(pose)` may differ from `draw_base(base_key(pose))`: the mouth, and
+        the eyes in a blink, as far as the head's motion carries them."""
         p = _photo(pose)
         with self._lock:
             _, maps = self._base(self.base_key(p))
         if self._loop is not None:
             return (self._loop.mouth_box(p.frame),)
         reach = 0.0 if maps is None else maps.reach
-        return tuple(_grown(box, reach, self._size) for box in (self._mouths.box,
-                                                                *self._eyes.boxes))
+        boxes = (self._mouths.box, *(self._eyes.boxes if p.eyes != "open" else ()))
+        return tuple(_grown(box, reach, self._size) for box in boxes)
 
     def draw(self, pose: Pose) -> Rgba:
         """The presenter in `pose`: a (height, width, 4) RGBA array."""
