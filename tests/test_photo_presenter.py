@@ -178,3 +178,26 @@ def test_hostcast_render_refuses_a_photo_with_no_face_by_its_name(tmp_path: Path
     assert run.returncode != 0
     assert "coffee.png: no face found" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def _video(path: Path, frames: list[np.ndarray], fps: int) -> Path:
+    import av
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = 512, 512, "yuv420p"
+        for picture in frames:
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
+        container.mux(stream.encode(None))
+    return path
+
+
+def test_a_short_video_is_a_loop_and_a_long_one_is_refused(tmp_path: Path) -> None:
+    drift = [cv2.warpAffine(ASTRONAUT, np.float32([[1, 0, k], [0, 1, 0]]), (512, 512),
+                            borderMode=cv2.BORDER_REPLICATE) for k in range(10)]
+    loop = PhotoPresenter.load(_video(tmp_path / "idle.mp4", drift, 30), SIZE)
+    assert "loop of 10 frames" in repr(loop)
+    assert [loop.pose(k / 30, "X", False).frame for k in range(12)] == [*range(10), 8, 7]
+    too_long = _video(tmp_path / "long.mp4", [ASTRONAUT] * 26, 2)  # 13 s
+    with pytest.raises(AvatarError, match=r"long\.mp4: longer than 12 s"):
+        PhotoPresenter.load(too_long, SIZE)

@@ -252,7 +252,7 @@ def _draw_inside(
     width = axes.length
     out = warped.astype(np.float32)
     depth = np.clip(np.minimum(v - top, bottom - v) / max(1.0, 0.12 * width), 0, 1)
-    cavity = (lip * 0.32)[None, None] * (1 - 0.55 * depth[..., None])
+    cavity = (lip * 0.4)[None, None] * (1 - 0.5 * depth[..., None])  # dark red, darker inside
     paint = cavity
     gap = np.maximum(bottom - top, 0)
     across = 1 - np.clip(np.abs(u) / max(corner_u, 1e-3), 0, 1) ** 2
@@ -272,7 +272,8 @@ def _draw_inside(
     # Upper teeth under the lip, never filling the opening: behind them, the dark inside.
     room = _TEETH * width if shape.tuck else 0.45 * gap  # an F's teeth rest on the lip
     teeth_h = np.minimum(_TEETH * width, room) * (0.55 + 0.45 * across)
-    upper_teeth = np.clip((top + teeth_h) - v + 0.5, 0, 1) * (across > 0.05)
+    # The teeth end before the corners, where the inside of the cheeks shows dark.
+    upper_teeth = np.clip((top + teeth_h) - v + 0.5, 0, 1) * np.clip((across - 0.12) / 0.15, 0, 1)
     gaps = 0.95 + 0.05 * np.clip(np.abs(np.sin(u * np.pi * 4.2)) * 4, 0, 1)  # tooth edges
     lit = (0.72 + 0.28 * across) * (1 - 0.18 * np.clip((v - top) / np.maximum(teeth_h, 1), 0, 1))
     paint = paint * (1 - upper_teeth[..., None]) + (teeth * (lit * gaps)[..., None]
