@@ -22,7 +22,7 @@ from host.compose.paced import PacedAvatar
 from host.compose.picture import FrameState
 from hostcast.cli.show import Show, ShowOptions
 
-SECONDS = 24.0
+SECONDS = 16.0
 FPS = 30
 ARTIFACTS = REPO / "artifacts"
 _STAGE_CORNERS = np.zeros((600, 600), bool)

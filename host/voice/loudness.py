@@ -9,6 +9,7 @@ level.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -101,9 +102,17 @@ def _k_weighted(samples: npt.NDArray[np.float64], rate: int) -> npt.NDArray[np.f
         return samples
     size = _fast_size(len(samples) + rate // 10)
     spectrum = np.fft.rfft(samples, size)
-    freqs = np.asarray(np.fft.rfftfreq(size, 1 / rate), np.float64)
-    weighted = np.fft.irfft(spectrum * k_weighting(freqs, rate), size)
+    weighted = np.fft.irfft(spectrum * _k_curve(size, rate), size)
     return np.asarray(weighted[: len(samples)], np.float64)
+
+
+@lru_cache(maxsize=8)
+def _k_curve(size: int, rate: int) -> npt.NDArray[np.float64]:
+    """The K filter at every bin of an FFT of `size` at `rate`: lines of like length share
+    one (sizes are rounded to fast ones), and it costs as much as the FFT to work out."""
+    curve = k_weighting(np.asarray(np.fft.rfftfreq(size, 1 / rate), np.float64), rate)
+    curve.flags.writeable = False
+    return curve
 
 
 def _gated(weighted: npt.NDArray[np.float64], rate: int) -> float:

@@ -84,8 +84,6 @@ class PhotoPresenter:
         _put(self._still, self._mouths.box, self._mouths.patches[REST])  # rest: lips together
         self._posed = self._still.copy()  # the still with one pose's mouth and eyes
         self._field = HeadField(points[0], size)
-        self.mouth_box_at_rest = self._mouths.box
-        self.eye_boxes = self._eyes.boxes
         self._bases: OrderedDict[tuple[int, int, int, int], tuple[Rgba, Maps | None]] = (
             OrderedDict())
         self._lock = threading.Lock()  # the producer and the playout both draw
