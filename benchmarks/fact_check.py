@@ -36,11 +36,11 @@ _AMOUNT = r"\d[\d.,\u00a0\u202f ]*\d|\d"
 
 @dataclass(frozen=True)
 class Claim:
-    """One figure a line states: its kind, its text, and why it is false (if it is)."""
+    """One false figure a line states: its kind, its text, and why it is false."""
 
     kind: str  # money, percent, date, weekday, number
     text: str
-    why: str = ""
+    why: str
 
 
 def false_claims(caption: str, product: Product | None, at: datetime, lang: str) -> list[Claim]:
@@ -49,6 +49,10 @@ def false_claims(caption: str, product: Product | None, at: datetime, lang: str)
     text = caption.replace("\u00a0", " ").replace("\u202f", " ")
     found: list[Claim] = []
     spans: list[tuple[int, int]] = []
+
+    def check(kind: str, said: str, why: str) -> None:
+        if why:
+            found.append(Claim(kind, said, why))
 
     def take(match: re.Match[str]) -> bool:
         if any(a < match.end() and match.start() < b for a, b in spans):
@@ -60,32 +64,34 @@ def false_claims(caption: str, product: Product | None, at: datetime, lang: str)
         for match in re.finditer(pattern, text, re.IGNORECASE):
             if take(match):
                 raw = match.group(2) if match.group(1) in "€$£" else match.group(1)
-                found += facts.money(match.group(0), raw)
+                check("money", match.group(0), facts.money(raw))
     for match in re.finditer(r"(\d+(?:[.,]\d+)?)\s?%", text):
         if take(match):
-            found += facts.percent(match.group(0), match.group(1))
+            check("percent", match.group(0), facts.percent(match.group(1)))
     months = "|".join(MONTHS[lang])
     for pattern in (rf"\b(\d{{1,2}})(?:er)?\s+({months})\b",
                     rf"\b({months})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b"):
         for match in re.finditer(pattern, text, re.IGNORECASE):
             if take(match):
                 day, month = match.groups() if match.group(1).isdigit() else match.groups()[::-1]
-                found += facts.day(match.group(0), int(day), MONTHS[lang].index(month.lower()) + 1)
+                check("date", match.group(0),
+                      facts.day(int(day), MONTHS[lang].index(month.lower()) + 1))
     for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
         if take(match):
-            found += facts.day(match.group(0), int(match.group(3)), int(match.group(2)))
+            check("date", match.group(0), facts.day(int(match.group(3)), int(match.group(2))))
     for word in (*WEEKDAYS[lang], *TONIGHT[lang], *TOMORROW[lang]):
         for match in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE):
             if take(match):
-                found += facts.relative(match.group(0), word)
+                check("weekday", match.group(0), facts.relative(word))
     for match in re.finditer(r"\d+(?:[.,]\d+)?", text):
         if take(match):
-            found += facts.number(match.group(0))
-    return [claim for claim in found if claim.why]
+            check("number", match.group(0), facts.number(match.group(0)))
+    return found
 
 
 class _Facts:
-    """What the catalog says of one product at one time, as the checker compares it."""
+    """What the catalog says of one product at one time; each check gives why a figure is
+    false, or "" when the catalog backs it."""
 
     def __init__(self, product: Product | None, at: datetime, lang: str) -> None:
         self.product = product
@@ -106,42 +112,41 @@ class _Facts:
             if end is not None:
                 self.last_day = (end - timedelta(microseconds=1)).date()
 
-    def money(self, text: str, raw: str) -> list[Claim]:
+    def money(self, raw: str) -> str:
         amount = _amount(raw)
         product = self.product
         if amount is None or product is None:
-            return [Claim("money", text, "an amount with no product to back it")]
+            return "an amount with no product to back it"
         allowed = {product.price.amount}
         allowed |= {v.price.amount for v in product.variants if v.price is not None}
         if self.on_sale and product.sale_price is not None:
             allowed |= {product.sale_price.amount, product.price.amount - product.sale_price.amount}
             allowed |= {v.sale_price.amount for v in product.variants if v.sale_price is not None}
         if amount in allowed or _plain(raw) in self.numbers:
-            return [Claim("money", text)]
-        return [Claim("money", text, f"{amount} is not a price of {product.id} now "
-                                     f"(allowed: {', '.join(str(a) for a in sorted(allowed))})")]
+            return ""
+        return (f"{amount} is not a price of {product.id} now "
+                f"(allowed: {', '.join(str(a) for a in sorted(allowed))})")
 
-    def percent(self, text: str, raw: str) -> list[Claim]:
+    def percent(self, raw: str) -> str:
         value = float(raw.replace(",", "."))
         product = self.product
         if product is not None and _plain(raw) in self.numbers:
-            return [Claim("percent", text)]  # "100 % cotton": the catalog's own words
+            return ""  # "100 % cotton": the catalog's own words
         if product is not None and self.on_sale and product.sale_price is not None:
             off = float((product.price.amount - product.sale_price.amount) * 100
                         / product.price.amount)
             if math.floor(off) <= value <= off + 1e-9:
-                return [Claim("percent", text)]
-            return [Claim("percent", text, f"the discount is {off:.2f} %, not {raw} %")]
-        return [Claim("percent", text, "a percentage the catalog does not state")]
+                return ""
+            return f"the discount is {off:.2f} %, not {raw} %"
+        return "a percentage the catalog does not state"
 
-    def day(self, text: str, day: int, month: int) -> list[Claim]:
+    def day(self, day: int, month: int) -> str:
         last = self.last_day
         if last is not None and (last.day, last.month) == (day, month):
-            return [Claim("date", text)]
-        return [Claim("date", text, f"the sale's last day is {last}" if last else
-                      "a date with no sale end to back it")]
+            return ""
+        return f"the sale's last day is {last}" if last else "a date with no sale end to back it"
 
-    def relative(self, text: str, word: str) -> list[Claim]:
+    def relative(self, word: str) -> str:
         last = self.last_day
         today = self.at.date()
         if word in TONIGHT[self.lang]:
@@ -153,12 +158,10 @@ class _Facts:
                   and 0 <= (last - today).days < 7)
             if not ok and word in self.words.lower():
                 ok = True  # the catalog's own words ("delivered on Monday")
-        return [Claim("weekday", text, "" if ok else f"the sale's last day is {last}")]
+        return "" if ok else f"the sale's last day is {last}"
 
-    def number(self, text: str) -> list[Claim]:
-        if _plain(text) in self.numbers:
-            return [Claim("number", text)]
-        return [Claim("number", text, "a figure the catalog does not state")]
+    def number(self, text: str) -> str:
+        return "" if _plain(text) in self.numbers else "a figure the catalog does not state"
 
 
 def _plain(number: str) -> str:

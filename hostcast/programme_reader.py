@@ -183,18 +183,14 @@ class ProgrammeReader:
         return name
 
     def _avatar(self, text: str, key: str) -> str | None:
-        if text.startswith(NEURAL):
-            folder = self.place(text.removeprefix(NEURAL))
-            if not folder.is_dir():
-                self.report(key, f"neural avatar folder not found: {shown(folder)}")
-                return None
-            return NEURAL + str(folder)
-        if text.startswith(PHOTO):
-            photo = self.place(text.removeprefix(PHOTO))
-            if not photo.exists():
-                self.report(key, f"photo not found: {shown(photo)}")
-                return None
-            return PHOTO + str(photo)
+        for prefix, what, found in ((NEURAL, "neural avatar folder", Path.is_dir),
+                                    (PHOTO, "photo", Path.exists)):
+            if text.startswith(prefix):
+                path = self.place(text.removeprefix(prefix))
+                if not found(path):
+                    self.report(key, f"{what} not found: {shown(path)}")
+                    return None
+                return prefix + str(path)
         # A bare word is a bundled pack's name, unless a folder of that name is there.
         bare = "/" not in text and "\\" not in text
         by_name = bare and ((avatars_dir() / text / MANIFEST).is_file()

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +37,8 @@ class PacedAvatar:
     fallback no larger than the main one (it is centred on its bottom edge)."""
 
     def __init__(self, main: LayeredAvatar, fallback: LayeredAvatar, fps: float, *,
-                 offline: bool = False, clock: Any = time.perf_counter) -> None:
+                 offline: bool = False,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
         (mw, mh), (fw, fh) = main.size, fallback.size
         if fw > mw or fh > mh:
             raise ValueError(f"the fallback ({fw}x{fh}) must fit the main avatar ({mw}x{mh})")
@@ -47,7 +48,7 @@ class PacedAvatar:
         self._offline = offline
         self._clock = clock
         self._lock = threading.Lock()
-        self._times: deque[bool] = deque(maxlen=WINDOW)  # whether each draw was late
+        self._late: deque[bool] = deque(maxlen=WINDOW)  # whether each draw was over budget
         self._resume_at: float | None = None  # air time the main avatar is tried again
         self._last_t = 0.0
         self.fallbacks = 0
@@ -62,7 +63,7 @@ class PacedAvatar:
             self._last_t = t
             if self._resume_at is not None and t >= self._resume_at:
                 self._resume_at = None
-                self._times.clear()
+                self._late.clear()
                 log.info("the %r presents again", self.main)
             behind = self._resume_at is not None
         if behind:
@@ -106,19 +107,19 @@ class PacedAvatar:
                 "budget_ms": round(self._budget * 1000, 1),
             }
 
-    def _timed(self, draw: Any) -> Rgba:
+    def _timed(self, draw: Callable[[], Rgba]) -> Rgba:
         start = self._clock()
-        picture: Rgba = draw()
+        picture = draw()
         spent = self._clock() - start
         if self._offline:
             return picture
         with self._lock:
-            self._times.append(spent > self._budget)
-            slow = sum(self._times)
+            self._late.append(spent > self._budget)
+            slow = sum(self._late)
             if slow >= MAX_SLOW and self._resume_at is None:
                 self.fallbacks += 1
                 self._resume_at = self._last_t + COOLDOWN_S
-                self._reason = (f"{slow} of the last {len(self._times)} draws took over "
+                self._reason = (f"{slow} of the last {len(self._late)} draws took over "
                                 f"{self._budget * 1000:.0f} ms")
                 log.warning("the %r falls behind (%s): the %r presents for %.0f s",
                             self.main, self._reason, self.fallback, COOLDOWN_S)

@@ -95,8 +95,3 @@ class HeadField:
         xs, ys = self._pixels[0] - up[0], self._pixels[1] - up[1]
         fixed, fraction = cv2.convertMaps(xs, ys, cv2.CV_16SC2)
         return Maps(np.asarray(fixed, np.int16), np.asarray(fraction, np.uint16), reach)
-
-    def weight(self) -> npt.NDArray[np.float64]:
-        """How much of the head's motion each grid cell takes (1 on the head, 0 far off)."""
-        return np.asarray(self._head, np.float64)
-
