@@ -18,10 +18,7 @@ from host.compose.layout import Layout
 from host.compose.paced import PacedAvatar
 from host.compose.picture import HeadSource
 from host.errors import AvatarError
-from hostcast.programme import NEURAL, PHOTO
-
-PHOTO_EXTRA = ("the photo presenter needs hostcast[photo] and MediaPipe's face models: "
-               "bin/setup photo")
+from hostcast.programme import NEURAL, PHOTO, PHOTO_EXTRA
 
 
 def presenter_for(

@@ -12,6 +12,8 @@ from hostcast.writer_choice import WriterChoice
 PROGRAMME_KEYS = ("catalog", "lang", "voice", "avatar", "style", "writer", "model")
 NEURAL = "neural:"  # avatar neural:FOLDER: a photo whose mouth a lip-sync network redraws
 PHOTO = "photo:"  # avatar photo:FILE: a photo (or short loop) the CPU animates along its mesh
+PHOTO_EXTRA = ("the photo presenter needs hostcast[photo] and MediaPipe's face models: "
+               "bin/setup photo")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from host.catalog.fetch.photo_store import is_remote
 from host.errors import AvatarError, CatalogError, ConfigError, FetchError
 from host.paths import avatars_dir, shown
 from host.voice.profile import VoiceProfile, find_profile
-from hostcast.programme import NEURAL, PHOTO, PROGRAMME_KEYS, Programme
+from hostcast.programme import NEURAL, PHOTO, PHOTO_EXTRA, PROGRAMME_KEYS, Programme
 from hostcast.show_settings import show_language
 from hostcast.writer_choice import WriterChoice, parse_writer
 
@@ -64,6 +64,7 @@ class ProgrammeReader:
         self._currency: dict[Path, str | None] = {}  # each catalog's currency for bare prices
         self._profiles: dict[str, VoiceProfile | None] = {}
         self._packs: dict[str, bool] = {}
+        self._photos: dict[Path, bool] = {}
 
     def read(
         self,
@@ -190,6 +191,8 @@ class ProgrammeReader:
                 if not found(path):
                     self.report(key, f"{what} not found: {shown(path)}")
                     return None
+                if prefix == PHOTO and not self._presents(path, key):
+                    return None
                 return prefix + str(path)
         # A bare word is a bundled pack's name, unless a folder of that name is there.
         bare = "/" not in text and "\\" not in text
@@ -198,13 +201,30 @@ class ProgrammeReader:
         name = text if by_name else str(self.place(text))
         if name not in self._packs:
             try:
-                if photo_of(name) is None:  # a photo pack's photo is checked at load
+                photo = photo_of(name)
+                if photo is None:
                     load_pack(name)
-                self._packs[name] = True
+                self._packs[name] = photo is None or self._presents(photo, key)
             except AvatarError as exc:
                 self.report(key, str(exc))
                 self._packs[name] = False
         return name if self._packs[name] else None
+
+    def _presents(self, photo: Path, key: str) -> bool:
+        """Whether `photo` can present (one face, large enough, facing the camera), as the
+        channel would find at its start; the mesh fitted here is cached beside it."""
+        if photo not in self._photos:
+            try:
+                from host.avatar.photo.rig import load_rig  # the photo extra
+
+                load_rig(photo)
+                self._photos[photo] = True
+            except (AvatarError, ImportError) as exc:
+                problem = str(exc) if isinstance(exc, AvatarError) else (
+                    f"{shown(photo)}: {PHOTO_EXTRA} ({exc})")
+                self.report(key, problem)
+                self._photos[photo] = False
+        return self._photos[photo]
 
     def _writer(
         self, texts: Mapping[str, str], key_of: Callable[[str], str]

@@ -201,3 +201,23 @@ def test_a_short_video_is_a_loop_and_a_long_one_is_refused(tmp_path: Path) -> No
     too_long = _video(tmp_path / "long.mp4", [ASTRONAUT] * 26, 2)  # 13 s
     with pytest.raises(AvatarError, match=r"long\.mp4: longer than 12 s"):
         PhotoPresenter.load(too_long, SIZE)
+
+
+def test_a_channel_with_a_photo_that_cannot_present_is_refused_before_air(
+    tmp_path: Path, photo: Path
+) -> None:
+    from photo_parts import skimage_data
+
+    from hostcast.schedule import InvalidConfigError, load_config
+
+    save(tmp_path, "coffee.png", skimage_data.coffee())
+    config = tmp_path / "hostcast.toml"
+    channel = (f'[[channel]]\nname = "shop"\ncatalog = "{REPO / "demo" / "catalog.fr.json"}"\n'
+               'timezone = "Europe/Paris"\navatar = "photo:{}"\n')
+    config.write_text(channel.format("coffee.png"), encoding="utf-8")
+    with pytest.raises(InvalidConfigError) as refused:
+        load_config(config)
+    assert any("channel[shop].avatar: " in p and "coffee.png: no face found" in p
+               for p in refused.value.problems)
+    config.write_text(channel.format(photo), encoding="utf-8")
+    assert load_config(config).channels[0].programme.avatar == f"photo:{photo}"

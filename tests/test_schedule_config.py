@@ -285,10 +285,10 @@ def test_an_unreadable_or_broken_file_is_one_problem(tmp_path: Path) -> None:
     assert "no [[channel]] table" in only_problem(write(tmp_path, "[daemon]\n"))
 
 
-def test_a_photo_avatar_must_exist_and_is_kept_as_a_path(tmp_path: Path) -> None:
+def test_a_photo_avatar_must_exist_and_be_a_photo(tmp_path: Path) -> None:
     missing = CHANNEL.replace('[[channel]]\n', '[[channel]]\navatar = "photo:anna.jpg"\n', 1)
     problem = only_problem(write(tmp_path, missing + SLOTS))
     assert "channel[beauty].avatar: photo not found: " in problem and "anna.jpg" in problem
-    (tmp_path / "anna.jpg").write_bytes(b"checked when the channel opens")
-    config = load_config(write(tmp_path, missing + SLOTS), now=NOW)
-    assert config.channels[0].programme.avatar == f"photo:{tmp_path / 'anna.jpg'}"
+    (tmp_path / "anna.jpg").write_bytes(b"not a picture")  # refused before air, by name
+    problem = only_problem(write(tmp_path, missing + SLOTS))
+    assert "channel[beauty].avatar: " in problem and "anna.jpg: not a readable image" in problem
